@@ -1,0 +1,13 @@
+import type { Knex } from 'knex';
+import type { Clock } from './clock/index.ts';
+import type { Guard } from './auth/index.ts';
+import type { CaseRuntime } from './cases/index.ts';
+
+/** What routers receive: built once by createApp. */
+export interface AppContext {
+  knex: Knex;
+  clock: Clock;
+  auth: Guard;
+  runtime: CaseRuntime;
+  log: (msg: string) => void;
+}

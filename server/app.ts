@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import express from 'express';
+import type { Clock } from './clock/index.ts';
+import type { Db } from './db/index.ts';
+import { migrateLatest } from './db/index.ts';
+import { ensureRegions } from './regions/index.ts';
+import { createGuard, seedDemoUsers } from './auth/index.ts';
+import { createCaseRuntime } from './cases/index.ts';
+import { deployProcessFiles } from './definitions/index.ts';
+import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
+import type { AppContext } from './app-context.ts';
+import { errorMiddleware, notFoundRoute } from './api/errors.ts';
+import { authRouter } from './api/auth.ts';
+import { definitionsRouter } from './api/definitions.ts';
+import { casesRouter } from './api/cases.ts';
+import { tasksRouter } from './api/tasks.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  log?: (msg: string) => void;
+  /** Name of this process in timer records and locks. */
+  node?: string;
+  /** Seed demo users (never in production). */
+  demo?: boolean;
+  /** Directory of BPMN files deployed at startup; null to deploy none. */
+  processesDir?: string | null;
+}
+
+export interface App {
+  express: express.Express;
+  ctx: AppContext;
+  scheduler: Scheduler;
+  /** Migrates, seeds, deploys the process files; starts background work when `background`. */
+  start(opts?: { background?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the whole service from its parts. It never listens: `main.ts` does. */
+export function createApp(deps: AppDeps): App {
+  const log = deps.log ?? ((msg: string) => console.log(msg));
+  const { db, clock } = deps;
+  const knex = db.knex;
+  const node = deps.node ?? `${os.hostname()}:${process.pid}`;
+  let scheduler: Scheduler;
+  const runtime = createCaseRuntime({
+    knex,
+    clock,
+    node,
+    // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
+    onWakeChanged: (at) => {
+      scheduler?.poke();
+      db.notify(WAKE_CHANNEL, at.toISOString()).catch(() => undefined);
+    },
+  });
+  const auth = createGuard(knex, clock);
+  const ctx: AppContext = { knex, clock, auth, runtime, log };
+  scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '8mb' }));
+  const api = express.Router();
+  api.use(auth.authenticate);
+  api.use(authRouter(ctx));
+  api.use(definitionsRouter(ctx));
+  api.use(casesRouter(ctx));
+  api.use(tasksRouter(ctx));
+  app.use('/api/v1', api);
+  app.get('/healthz', async (_req, res) => {
+    await knex.raw('select 1');
+    res.json({ ok: true, db: db.kind });
+  });
+  app.use(express.static(path.join(REPO_ROOT, 'modeler', 'dist')));
+  app.use(express.static(path.join(REPO_ROOT, 'modeler', 'public')));
+  app.use(notFoundRoute);
+  app.use(errorMiddleware(log));
+
+  let background = false;
+  return {
+    express: app,
+    ctx,
+    scheduler,
+    async start(opts = {}) {
+      await migrateLatest(knex, db.schema);
+      await ensureRegions(knex);
+      if (deps.demo) {
+        const n = await seedDemoUsers(knex, clock.now());
+        if (n) log(`seeded ${n} demo users (password "demo")`);
+      }
+      const dir = deps.processesDir === undefined ? path.join(REPO_ROOT, 'processes') : deps.processesDir;
+      if (dir) await deployProcessFiles(knex, clock, dir, log);
+      if (opts.background) {
+        background = true;
+        await scheduler.start();
+      }
+    },
+    async stop() {
+      if (background) await scheduler.stop();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { hashPassword, verifyPassword } from './password.ts';
+export { ROLES, CASE_WORKERS } from './roles.ts';
+export type { Role, User } from './roles.ts';
+export { login, logout, userForToken } from './tokens.ts';
+export { createGuard } from './guard.ts';
+export type { Guard } from './guard.ts';
+export { seedDemoUsers, DEMO_GROUPS } from './seed.ts';

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { AppError } from '../errors/index.ts';
+import { verifyPassword } from './password.ts';
+import type { User } from './roles.ts';
+
+const TOKEN_TTL_MS = 12 * 60 * 60 * 1000; // one working day
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export function userFromRow(row: Record<string, unknown>): User {
+  return {
+    id: Number(row.id),
+    username: String(row.username),
+    displayName: String(row.display_name),
+    role: row.role as User['role'],
+    regionId: (row.region_id as string | null) ?? null,
+    groups: (row.groups as string[]) ?? [],
+  };
+}
+
+/** Checks a username and password and issues a bearer token. */
+export async function login(knex: Knex, now: Date, username: string, password: string): Promise<{ token: string; expiresAt: Date; user: User }> {
+  const row = await knex('users').where({ username, active: true }).first();
+  // The same message either way: a login form must not reveal which usernames exist.
+  if (!row || !(await verifyPassword(password, row.password_hash))) {
+    throw new AppError('login_failed', 'The username or password is wrong.', { status: 401 });
+  }
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + TOKEN_TTL_MS);
+  await knex('auth_tokens').insert({ token_hash: sha256(token), user_id: row.id, created_at: now, expires_at: expiresAt });
+  return { token, expiresAt, user: userFromRow(row) };
+}
+
+export async function userForToken(knex: Knex, now: Date, token: string): Promise<User | null> {
+  const row = await knex('auth_tokens as a')
+    .join('users as u', 'u.id', 'a.user_id')
+    .where('a.token_hash', sha256(token))
+    .where('a.expires_at', '>', now)
+    .where('u.active', true)
+    .first('u.*');
+  return row ? userFromRow(row) : null;
+}
+
+export async function logout(knex: Knex, token: string): Promise<void> {
+  await knex('auth_tokens').where({ token_hash: sha256(token) }).delete();
+}

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import { AppError, notFound } from '../errors/index.ts';
+import { appendEvents, type NewEvent } from '../audit/index.ts';
+import type { StepResult } from '../engine/index.ts';
+import type { CaseRuntime } from './runtime.ts';
+import { saveStep, LOCK_COLUMNS, type LockedCase } from './save-step.ts';
+
+export interface LockedCaseRow extends LockedCase {
+  definition_id: number;
+  status: string;
+  engine_state: Record<string, unknown> | null;
+}
+
+/** Locks a case row for the rest of the transaction; concurrent actions on it queue here. */
+export async function lockCase(trx: Knex.Transaction, caseId: number): Promise<LockedCaseRow> {
+  const row = await trx('cases').where({ id: caseId }).forUpdate().first(LOCK_COLUMNS);
+  if (!row) throw notFound('Case', caseId);
+  return row as LockedCaseRow;
+}
+
+/**
+ * One action on a locked case: recover a fresh engine from the saved state,
+ * optionally signal a task, run to the next wait state, save. The caller owns
+ * the transaction, so its own writes (the task's completion) commit with these.
+ */
+export async function advanceLockedCase(
+  trx: Knex.Transaction,
+  rt: CaseRuntime,
+  locked: LockedCaseRow,
+  opts: { actor: string; signal?: { executionId: string; variables: Record<string, unknown> }; leadEvents?: NewEvent[] },
+): Promise<StepResult> {
+  if (locked.status !== 'open') {
+    throw new AppError('case_not_open', `The case is ${locked.status}; nothing can run in it.`, { status: 409 });
+  }
+  const sourceContext = await rt.sourceFor(locked.definition_id);
+  const result = await rt.runner.run({
+    name: String(locked.id),
+    sourceContext,
+    state: locked.engine_state as never,
+    signal: opts.signal,
+  });
+  await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents);
+  return result;
+}
+
+/** Records a technical failure on the case (status, reason, timeline) so it is visible and not retried blindly. */
+export async function recordIncident(rt: CaseRuntime, caseId: number, action: string, err: unknown): Promise<void> {
+  const now = rt.clock.now();
+  const message = err instanceof Error ? err.message : String(err);
+  await rt.knex.transaction(async (trx) => {
+    const locked = await lockCase(trx, caseId);
+    if (locked.status !== 'open') return;
+    const head = await appendEvents(trx, { caseId, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, [
+      { type: 'case.incident', actor: 'system', data: { action, message } },
+    ]);
+    await trx('cases')
+      .where({ id: caseId })
+      .update({
+        status: 'incident',
+        incident: JSON.stringify({ at: now.toISOString(), action, message, node: rt.node }),
+        next_wake_at: null,
+        event_seq: head.seq,
+        event_hash: head.hash,
+        updated_at: now,
+      });
+  });
+}

@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+import { notFound } from '../errors/index.ts';
+
+export const CASE_COLUMNS = [
+  'id', 'region_id', 'case_no', 'definition_id', 'process_key', 'status', 'category', 'urgency', 'title', 'description',
+  'location', 'channel', 'community', 'variables', 'state_version', 'next_wake_at', 'incident', 'end_element_id',
+  'created_at', 'updated_at', 'closed_at',
+];
+
+export function caseView(row: Record<string, unknown>) {
+  return {
+    id: row.id,
+    caseNo: row.case_no,
+    region: row.region_id,
+    definitionId: row.definition_id,
+    processKey: row.process_key,
+    status: row.status,
+    category: row.category,
+    urgency: row.urgency,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    channel: row.channel,
+    community: row.community,
+    variables: row.variables,
+    stateVersion: row.state_version,
+    nextWakeAt: row.next_wake_at,
+    incident: row.incident,
+    endElementId: row.end_element_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** A case with its open tasks and its whole timeline. */
+export async function getCaseDetail(knex: Knex, id: number) {
+  const row = await knex('cases').where({ id }).first(CASE_COLUMNS);
+  if (!row) throw notFound('Case', id);
+  const [tasks, events] = await Promise.all([
+    knex('tasks').where({ case_id: id }).orderBy('id'),
+    knex('case_events').where({ case_id: id }).orderBy('seq').select('seq', 'at', 'actor', 'type', 'data'),
+  ]);
+  return {
+    ...caseView(row),
+    openTasks: tasks.filter((t: { status: string }) => t.status === 'open').map(taskView),
+    tasks: tasks.map(taskView),
+    timeline: events,
+  };
+}
+
+export function taskView(t: Record<string, unknown>) {
+  return {
+    id: t.id,
+    caseId: t.case_id,
+    region: t.region_id,
+    executionId: t.execution_id,
+    elementId: t.element_id,
+    name: t.name,
+    candidateGroups: t.candidate_groups,
+    candidateUsers: t.candidate_users,
+    assignee: t.assignee,
+    status: t.status,
+    dueAt: t.due_at,
+    followUpAt: t.follow_up_at,
+    priority: t.priority,
+    form: t.form,
+    outcome: t.outcome,
+    completedBy: t.completed_by,
+    createdAt: t.created_at,
+    endedAt: t.ended_at,
+  };
+}

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../clock/index.ts';
+import { SourceCache, StepRunner, type FeelFunctions } from '../engine/index.ts';
+import { definitionXml } from '../definitions/index.ts';
+
+/** Everything a case step needs; built once per app by `createCaseRuntime`. */
+export interface CaseRuntime {
+  knex: Knex;
+  clock: Clock;
+  runner: StepRunner;
+  sources: SourceCache;
+  /** This process's name in locks and timer records. */
+  node: string;
+  /** Called after a commit that set an earlier wake-up, so idle schedulers look again. */
+  onWakeChanged: (at: Date) => void;
+  sourceFor(definitionId: number): Promise<unknown>;
+}
+
+export function createCaseRuntime(opts: {
+  knex: Knex;
+  clock: Clock;
+  node: string;
+  functions?: FeelFunctions;
+  onWakeChanged?: (at: Date) => void;
+}): CaseRuntime {
+  const sources = new SourceCache(opts.clock);
+  return {
+    knex: opts.knex,
+    clock: opts.clock,
+    runner: new StepRunner(opts.clock, opts.functions),
+    sources,
+    node: opts.node,
+    onWakeChanged: opts.onWakeChanged ?? (() => undefined),
+    sourceFor: (definitionId) => sources.get(definitionId, () => definitionXml(opts.knex, definitionId)),
+  };
+}

@@ -1,0 +1,116 @@
+import type { Knex } from 'knex';
+import { appendEvents, type NewEvent } from '../audit/index.ts';
+import type { StepResult } from '../engine/index.ts';
+import type { CaseRuntime } from './runtime.ts';
+
+export interface LockedCase {
+  id: number;
+  region_id: string;
+  state_version: number;
+  event_seq: number;
+  event_hash: string | null;
+  next_wake_at: Date | null;
+}
+
+/**
+ * Writes what one engine step did, inside the transaction that holds the case
+ * row: engine state, variables, wake-up, tasks opened and ended, timer firings,
+ * and the timeline events. Either all of it is committed or none.
+ */
+export async function saveStep(
+  trx: Knex.Transaction,
+  rt: CaseRuntime,
+  locked: LockedCase,
+  result: StepResult,
+  actor: string,
+  leadEvents: NewEvent[] = [],
+): Promise<void> {
+  const now = rt.clock.now();
+  const events: NewEvent[] = [...leadEvents];
+
+  for (const t of result.timersFired) {
+    // Primary key (case, timer execution, expiry): a second firing aborts the transaction.
+    await trx('timer_firings').insert({
+      case_id: locked.id,
+      execution_id: t.executionId,
+      expire_at: t.expireAt,
+      element_id: t.elementId,
+      region_id: locked.region_id,
+      fired_at: now,
+      node: rt.node,
+    });
+    events.push({ type: 'timer.fired', actor: 'system', data: { elementId: t.elementId, executionId: t.executionId, expireAt: t.expireAt.toISOString() } });
+  }
+
+  if (result.left.length) {
+    const cancelled = await trx('tasks')
+      .where({ case_id: locked.id, status: 'open' })
+      .whereIn('execution_id', result.left)
+      .update({ status: 'cancelled', ended_at: now })
+      .returning(['id', 'element_id', 'name']);
+    for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name } });
+  }
+
+  if (result.waits.length) {
+    const inserted = await trx('tasks')
+      .insert(
+        result.waits.map((w) => ({
+          case_id: locked.id,
+          region_id: locked.region_id,
+          execution_id: w.executionId,
+          element_id: w.elementId,
+          name: w.name,
+          candidate_groups: w.candidateGroups,
+          candidate_users: w.candidateUsers,
+          assignee: w.assignee,
+          status: 'open',
+          due_at: w.dueAt,
+          follow_up_at: w.followUpAt,
+          priority: w.priority,
+          form: w.form ? JSON.stringify(w.form) : null,
+          created_at: now,
+        })),
+      )
+      .onConflict(['case_id', 'execution_id'])
+      .ignore()
+      .returning(['id', 'element_id', 'name', 'candidate_groups', 'assignee', 'due_at']);
+    for (const t of inserted) {
+      events.push({
+        type: 'task.created',
+        actor: 'system',
+        data: { taskId: t.id, elementId: t.element_id, name: t.name, candidateGroups: t.candidate_groups, assignee: t.assignee, dueAt: t.due_at ? new Date(t.due_at).toISOString() : null },
+      });
+    }
+  }
+
+  const passed = result.path.filter((p) => p.type !== 'bpmn:UserTask').map((p) => p.elementId);
+  if (passed.length) events.push({ type: 'process.advanced', actor: 'system', data: { elements: passed } });
+  if (result.completed) events.push({ type: 'case.closed', actor, data: { endElementId: result.endElementId } });
+
+  let nextWakeAt = result.nextWakeAt;
+  if (nextWakeAt && nextWakeAt <= now && result.timersFired.length === 0) {
+    // The engine kept a timer it did not fire although it is due: never spin on it.
+    nextWakeAt = new Date(now.getTime() + 60_000);
+  }
+
+  const head = await appendEvents(trx, { caseId: locked.id, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, events);
+  await trx('cases')
+    .where({ id: locked.id })
+    .update({
+      engine_state: JSON.stringify(result.state),
+      variables: JSON.stringify(result.variables),
+      state_version: locked.state_version + 1,
+      next_wake_at: nextWakeAt,
+      status: result.completed ? 'closed' : 'open',
+      closed_at: result.completed ? now : null,
+      end_element_id: result.endElementId,
+      event_seq: head.seq,
+      event_hash: head.hash,
+      updated_at: now,
+    });
+  if (nextWakeAt && (!locked.next_wake_at || nextWakeAt < new Date(locked.next_wake_at))) {
+    trx.executionPromise.then(() => rt.onWakeChanged(nextWakeAt!)).catch(() => undefined);
+  }
+}
+
+export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at'];

@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { appendEvents } from '../audit/index.ts';
+import { latestDefinitionFor } from '../definitions/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { CaseRuntime } from './runtime.ts';
+import { saveStep } from './save-step.ts';
+
+export const CATEGORIES = ['road', 'facility', 'sanitation', 'noise', 'water', 'veterans', 'consult', 'complaint', 'other'] as const;
+export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
+
+export const newCaseSchema = z.object({
+  region: z.string().min(1).max(40),
+  processKey: z.string().min(1).max(100).default('citizen-request'),
+  category: z.enum(CATEGORIES),
+  urgency: z.enum(URGENCIES).default('normal'),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).default(''),
+  community: z.string().max(100).optional(),
+  location: z
+    .object({ address: z.string().max(300).optional(), lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() })
+    .optional(),
+  channel: z.enum(['app', 'mini-program', 'hotline', 'web', 'open311', 'walk-in']).default('web'),
+});
+export type NewCase = z.infer<typeof newCaseSchema>;
+
+export interface StartedCase {
+  id: number;
+  caseNo: string;
+  status: string;
+  regionId: string;
+}
+
+/**
+ * Intake: runs the region's latest definition (or default's) to its first wait
+ * state, then stores the case, its tasks and its first events in one transaction.
+ * The engine runs before the transaction, so no lock is held while it works.
+ */
+export async function startCase(rt: CaseRuntime, input: NewCase, actor: string): Promise<StartedCase> {
+  const definition = await latestDefinitionFor(rt.knex, input.region, input.processKey);
+  const sourceContext = await rt.sourceFor(definition.id);
+  const now = rt.clock.now();
+  const variables = {
+    region: input.region,
+    category: input.category,
+    urgency: input.urgency,
+    title: input.title,
+    description: input.description,
+    community: input.community ?? null,
+    channel: input.channel,
+  };
+  const result = await rt.runner.run({ name: `${input.region}-new`, sourceContext, startVariables: variables });
+
+  return rt.knex.transaction(async (trx: Knex.Transaction) => {
+    const region = await trx('regions').where({ id: input.region }).first('case_prefix');
+    if (!region) throw new AppError('region_unknown', `Region ${input.region} does not exist.`, { status: 422 });
+    const seq = (await trx.raw("select nextval('case_no_seq') as n")).rows[0].n as number;
+    const caseNo = `${region.case_prefix}${now.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq % 1_000_000).padStart(6, '0')}`;
+    const [row] = await trx('cases')
+      .insert({
+        region_id: input.region,
+        case_no: caseNo,
+        definition_id: definition.id,
+        process_key: definition.key,
+        status: 'open',
+        category: input.category,
+        urgency: input.urgency,
+        title: input.title,
+        description: input.description,
+        community: input.community ?? null,
+        location: input.location ? JSON.stringify(input.location) : null,
+        channel: input.channel,
+        variables: JSON.stringify(variables),
+        created_at: now,
+        updated_at: now,
+      })
+      .returning(['id', 'region_id', 'state_version', 'event_seq', 'event_hash', 'next_wake_at']);
+    const head = await appendEvents(trx, { caseId: row.id, regionId: row.region_id, seq: 0, hash: null }, now, [
+      {
+        type: 'case.created',
+        actor,
+        data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel },
+      },
+    ]);
+    await saveStep(trx, rt, { ...row, event_seq: head.seq, event_hash: head.hash }, result, actor);
+    return { id: row.id, caseNo, status: result.completed ? 'closed' : 'open', regionId: row.region_id };
+  });
+}

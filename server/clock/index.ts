@@ -1,0 +1,2 @@
+export { systemClock, ManualClock, MINUTE, HOUR, DAY } from './clock.ts';
+export type { Clock } from './clock.ts';

@@ -1,0 +1,5 @@
+export { deployDefinition, latestDefinitionFor, definitionXml, getDefinition, listDefinitions } from './deploy.ts';
+export type { DefinitionRow, DeployInput } from './deploy.ts';
+export { deployProcessFiles } from './files.ts';
+export { validateBpmn, MAX_BPMN_BYTES } from './validate.ts';
+export type { Problem, ValidationResult } from './validate.ts';

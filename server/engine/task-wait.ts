@@ -1,0 +1,117 @@
+import type { Clock } from '../clock/index.ts';
+
+/** A form field as served with a task and enforced on completion. */
+export interface FormField {
+  id: string;
+  label: string;
+  type: string;
+  required: boolean;
+  defaultValue?: string;
+  values?: Array<{ id: string; name: string }>;
+  constraints?: Record<string, string | true>;
+}
+
+/** A user task that waits for a person, read from its `camunda:*` attributes. */
+export interface TaskWait {
+  executionId: string;
+  elementId: string;
+  name: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  assignee: string | null;
+  dueAt: Date | null;
+  followUpAt: Date | null;
+  priority: number | null;
+  form: { fields: FormField[] } | null;
+}
+
+interface WaitApi {
+  id: string;
+  executionId: string;
+  name?: string;
+  owner: { behaviour: Record<string, unknown> };
+  resolveExpression(expression: string): unknown;
+}
+
+/** Reads a waiting user task's assignment, SLA and form; expressions resolve in the case's scope. */
+export function readTaskWait(api: WaitApi, clock: Clock): TaskWait {
+  const b = api.owner.behaviour ?? {};
+  const resolve = (value: unknown): unknown =>
+    typeof value === 'string' && (value.startsWith('=') || value.includes('${')) ? api.resolveExpression(value) : value;
+  return {
+    executionId: api.executionId,
+    elementId: api.id,
+    name: api.name ?? (b.name as string) ?? null,
+    candidateGroups: toList(resolve(b.candidateGroups)),
+    candidateUsers: toList(resolve(b.candidateUsers)),
+    assignee: toText(resolve(b.assignee)),
+    dueAt: toInstant(resolve(b.dueDate), clock),
+    followUpAt: toInstant(resolve(b.followUpDate), clock),
+    priority: toNumber(resolve(b.priority)),
+    form: readForm(b.extensionElements),
+  };
+}
+
+function toList(value: unknown): string[] {
+  if (value == null || value === '') return [];
+  const items = Array.isArray(value) ? value : String(value).split(',');
+  return [...new Set(items.map((s) => String(s).trim()).filter(Boolean))];
+}
+
+function toText(value: unknown): string | null {
+  return value == null || value === '' ? null : String(value);
+}
+
+function toNumber(value: unknown): number | null {
+  const n = Number(value);
+  return value == null || value === '' || !Number.isFinite(n) ? null : n;
+}
+
+const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
+
+/**
+ * A due date is an instant (ISO date-time, or a Date from a FEEL function such as
+ * `workdays(3)`) or an ISO duration counted in natural time from now.
+ */
+export function toInstant(value: unknown, clock: Clock): Date | null {
+  if (value == null || value === '') return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  const text = String(value).trim();
+  if (ISO_DURATION.test(text)) return new Date(clock.now().getTime() + durationMs(text));
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** Milliseconds of an ISO-8601 duration; months count 30 days and years 365 (natural time). */
+export function durationMs(text: string): number {
+  const m = ISO_DURATION.exec(text);
+  if (!m) throw new Error(`not an ISO-8601 duration: ${text}`);
+  const n = (s: string | undefined) => (s ? parseFloat(s) : 0);
+  const days = n(m[1]) * 365 + n(m[2]) * 30 + n(m[3]) * 7 + n(m[4]);
+  return ((days * 24 + n(m[6])) * 60 + n(m[7])) * 60_000 + n(m[8]) * 1000;
+}
+
+function readForm(extensionElements: unknown): { fields: FormField[] } | null {
+  const values = (extensionElements as { values?: Array<Record<string, unknown>> } | undefined)?.values ?? [];
+  const formData = values.find((v) => v.$type === 'camunda:FormData') as { fields?: Array<Record<string, unknown>> } | undefined;
+  if (!formData?.fields?.length) return null;
+  return {
+    fields: formData.fields.map((f) => {
+      const constraints: Record<string, string | true> = {};
+      const list = ((f.validation as { constraints?: Array<{ name: string; config?: string }> })?.constraints) ?? [];
+      for (const c of list) constraints[c.name] = c.config ?? true;
+      const field: FormField = {
+        id: String(f.id),
+        label: String(f.label ?? f.id),
+        type: String(f.type ?? 'string'),
+        required: 'required' in constraints,
+      };
+      if (f.defaultValue != null) field.defaultValue = String(f.defaultValue);
+      const enumValues = (f.values as Array<{ id: string; name?: string }> | undefined) ?? [];
+      if (enumValues.length) field.values = enumValues.map((v) => ({ id: String(v.id), name: String(v.name ?? v.id) }));
+      delete constraints.required;
+      if (Object.keys(constraints).length) field.constraints = constraints;
+      return field;
+    }),
+  };
+}

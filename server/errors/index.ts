@@ -1,0 +1,1 @@
+export { AppError, notFound, conflict, invalid, badRequest, fromDatabaseError } from './errors.ts';

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { createApp, REPO_ROOT } from './app.ts';
+import { openDb } from './db/index.ts';
+import { systemClock } from './clock/index.ts';
+
+/** Reads the environment, builds the app, listens. The only place that does. */
+async function main(): Promise<void> {
+  const env = process.env;
+  const demo = env.BANGNI_DEMO !== '0';
+  const url = env.DATABASE_URL || undefined;
+  const dataDir = path.resolve(env.BANGNI_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
+  const db = await openDb(url ? { url, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir });
+  const app = createApp({ db, clock: systemClock, demo, node: env.BANGNI_NODE });
+  await app.start({ background: true });
+  const port = Number(env.PORT ?? 3000);
+  const server = app.express.listen(port, () => {
+    console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`})`);
+  });
+  const shutdown = async (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    server.close();
+    await app.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

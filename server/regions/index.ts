@@ -1,0 +1,1 @@
+export { REGIONS, ensureRegions, listRegions } from './regions.ts';

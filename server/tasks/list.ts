@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { taskView } from '../cases/index.ts';
+
+export const taskQuerySchema = z.object({
+  region: z.string().max(40).optional(),
+  status: z.enum(['open', 'completed', 'cancelled']).default('open'),
+  caseId: z.coerce.number().int().positive().optional(),
+  group: z.string().max(80).optional(),
+  assignee: z.string().max(80).optional(),
+  unassigned: z.enum(['true', 'false']).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  dueBefore: z.coerce.date().optional(),
+  category: z.string().max(40).optional(),
+  urgency: z.string().max(20).optional(),
+  q: z.string().max(100).optional(),
+  sort: z.enum(['due', '-due', 'created', '-created', 'priority', '-priority']).default('due'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type TaskQuery = z.infer<typeof taskQuerySchema>;
+
+/** Restrictions the caller's role and region impose; applied to every task query. */
+export interface TaskScope {
+  regions: string[] | 'all';
+  /** When set, only tasks offered to one of these groups or to this user. */
+  groupsOrUser?: { groups: string[]; user: string };
+}
+
+const SORTS: Record<string, string> = {
+  due: 't.due_at asc nulls last, t.id asc',
+  '-due': 't.due_at desc nulls last, t.id desc',
+  created: 't.created_at asc, t.id asc',
+  '-created': 't.created_at desc, t.id desc',
+  priority: 't.priority desc nulls last, t.due_at asc nulls last, t.id asc',
+  '-priority': 't.priority asc nulls last, t.due_at asc nulls last, t.id asc',
+};
+
+/** A page of tasks with the total count, newest rules first: scope, then filters. */
+export async function listTasks(knex: Knex, now: Date, scope: TaskScope, q: TaskQuery, me?: string) {
+  const base = knex('tasks as t').join('cases as c', 'c.id', 't.case_id').where('t.status', q.status);
+  if (scope.regions !== 'all') base.whereIn('t.region_id', scope.regions);
+  if (scope.groupsOrUser) {
+    const { groups, user } = scope.groupsOrUser;
+    base.where((w) => {
+      w.whereRaw('t.candidate_groups && ?::text[]', [groups]).orWhere('t.assignee', user).orWhereRaw('? = any(t.candidate_users)', [user]);
+    });
+  }
+  if (q.region) base.where('t.region_id', q.region);
+  if (q.caseId) base.where('t.case_id', q.caseId);
+  if (q.group) base.whereRaw('t.candidate_groups @> ?::text[]', [[q.group]]);
+  if (q.assignee) base.where('t.assignee', q.assignee === 'me' && me ? me : q.assignee);
+  if (q.unassigned === 'true') base.whereNull('t.assignee');
+  if (q.overdue === 'true') base.where('t.due_at', '<', now);
+  if (q.dueBefore) base.where('t.due_at', '<', q.dueBefore);
+  if (q.category) base.where('c.category', q.category);
+  if (q.urgency) base.where('c.urgency', q.urgency);
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    base.where((w) => {
+      w.whereILike('c.title', like).orWhereILike('c.description', like).orWhereILike('c.case_no', like);
+    });
+  }
+  const [{ total }] = await base.clone().count<{ total: number }[]>('* as total');
+  const rows = await base
+    .clone()
+    .select('t.*', 'c.case_no', 'c.title as case_title', 'c.category', 'c.urgency')
+    .orderByRaw(SORTS[q.sort])
+    .limit(q.limit)
+    .offset(q.offset);
+  return {
+    total: Number(total),
+    limit: q.limit,
+    offset: q.offset,
+    items: rows.map((r: Record<string, unknown>) => ({
+      ...taskView(r),
+      caseNo: r.case_no,
+      caseTitle: r.case_title,
+      category: r.category,
+      urgency: r.urgency,
+      overdue: r.due_at ? new Date(r.due_at as string) < now : false,
+    })),
+  };
+}

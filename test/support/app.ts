@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp, type App } from '../../server/app.ts';
+import { ManualClock } from '../../server/clock/index.ts';
+import { freshDb } from './db.ts';
+
+export interface TestApp {
+  app: App;
+  clock: ManualClock;
+  db: Awaited<ReturnType<typeof freshDb>>;
+  url: string;
+  /** fetch against the app; JSON in and out; `as` logs in as that demo user first. */
+  call(method: string, path: string, opts?: { body?: unknown; as?: string; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; text: string }>;
+  token(username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a real database, listening on a random port, with a manual clock. */
+export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string } = {}): Promise<TestApp> {
+  const db = await freshDb();
+  const clock = new ManualClock(opts.clockStart ?? '2026-03-02T01:00:00Z');
+  const logs: string[] = [];
+  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir });
+  await app.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = new Map<string, string>();
+  let tokensAt = clock.now().getTime();
+
+  async function token(username: string): Promise<string> {
+    // Tokens expire in the app's (moved) time: log in again after the clock jumped.
+    if (Math.abs(clock.now().getTime() - tokensAt) > 60 * 60 * 1000) {
+      tokens.clear();
+      tokensAt = clock.now().getTime();
+    }
+    if (!tokens.has(username)) {
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'demo' }),
+      });
+      if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+      tokens.set(username, ((await res.json()) as { token: string }).token);
+    }
+    return tokens.get(username)!;
+  }
+
+  return {
+    app,
+    clock,
+    db,
+    url,
+    token,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      if (o.as) headers.authorization = `Bearer ${await token(o.as)}`;
+      let body: string | undefined = o.raw;
+      if (o.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(o.body);
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      return { status: res.status, body: parsed, text };
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections?.();
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
