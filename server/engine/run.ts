@@ -39,10 +39,21 @@ export interface StepResult {
   path: Array<{ elementId: string; type: string; name: string | null }>;
 }
 
-/** No script ever runs: script tasks fail; deploy validation rejects them before that. */
+/**
+ * No script ever runs; deploy validation rejects scripts before that. A script
+ * task or a `language=` condition gets a script that only fails: returning
+ * nothing for a condition would make bpmn-elements read its body as a plain
+ * expression, and a non-empty literal counts as true — the scripted flow taken.
+ */
 const noScripts = {
   register: () => undefined,
-  getScript: () => undefined,
+  getScript: (language?: string, element?: { id?: string }) =>
+    language
+      ? {
+          execute: (_scope: unknown, callback: (err: Error) => void) =>
+            callback(new Error(`scripts are disabled: <${element?.id ?? '?'}> asks for ${language}`)),
+        }
+      : undefined,
 };
 
 /** Variables the engine itself puts into the process scope; never shown as case data. */
@@ -67,7 +78,7 @@ const extensions = {
 const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 
 /** A loop with no wait state would spin forever inside one step: stop it here. */
-const MAX_ELEMENTS_PER_STEP = 2000;
+const MAX_ELEMENTS_PER_STEP = 1000;
 
 export class StepRunner {
   constructor(private readonly clock: Clock, private readonly functions: FeelFunctions = () => ({})) {}
@@ -145,13 +156,24 @@ export class StepRunner {
       });
     });
 
-    if (input.state) {
-      engine.recover(structuredClone(input.state));
-      await engine.resume({ listener });
-    } else {
-      await engine.execute({ listener, variables: input.startVariables ?? {} });
-    }
-    await settle(engine, () => ended || failure !== null);
+    // Whatever the engine throws (a loop without a wait state overflows the stack
+    // before any guard can stop it) is a failed step, reported as engine_error: never a 500 without an incident.
+    const guarded = async (act: () => Promise<unknown> | void) => {
+      try {
+        await act();
+        await settle(engine, () => ended || failure !== null);
+      } catch (err) {
+        failure ??= err as Error;
+      }
+    };
+    await guarded(async () => {
+      if (input.state) {
+        engine.recover(structuredClone(input.state));
+        await engine.resume({ listener });
+      } else {
+        await engine.execute({ listener, variables: input.startVariables ?? {} });
+      }
+    });
 
     if (input.signal && !failure) {
       const waiting = engine.execution?.getPostponed?.().some((a: ElementApi) => a.executionId === input.signal!.executionId);
@@ -160,8 +182,7 @@ export class StepRunner {
           status: 409,
         });
       }
-      engine.execution!.signal({ ...input.signal.variables, executionId: input.signal.executionId });
-      await settle(engine, () => ended || failure !== null);
+      await guarded(() => engine.execution!.signal({ ...input.signal!.variables, executionId: input.signal!.executionId }));
     }
 
     if (failure) {
