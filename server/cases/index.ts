@@ -5,3 +5,4 @@ export type { NewCase, StartedCase } from './start.ts';
 export { lockCase, advanceLockedCase, recordIncident } from './advance.ts';
 export type { LockedCaseRow } from './advance.ts';
 export { getCaseDetail, caseView, taskView, CASE_COLUMNS } from './read.ts';
+export type { StepHook, StepChanges } from './save-step.ts';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock/index.ts';
 import { SourceCache, StepRunner, type FeelFunctions } from '../engine/index.ts';
 import { definitionXml } from '../definitions/index.ts';
+import type { StepHook } from './save-step.ts';
 
 /** Everything a case step needs; built once per app by `createCaseRuntime`. */
 export interface CaseRuntime {
@@ -13,6 +14,8 @@ export interface CaseRuntime {
   node: string;
   /** Called after a commit that set an earlier wake-up, so idle schedulers look again. */
   onWakeChanged: (at: Date) => void;
+  /** Runs inside every saved step (SLA clocks); returns events for the case timeline. */
+  onStep?: StepHook;
   sourceFor(definitionId: number): Promise<unknown>;
 }
 
@@ -22,6 +25,7 @@ export function createCaseRuntime(opts: {
   node: string;
   functions?: FeelFunctions;
   onWakeChanged?: (at: Date) => void;
+  onStep?: StepHook;
 }): CaseRuntime {
   const sources = new SourceCache(opts.clock);
   return {
@@ -31,6 +35,7 @@ export function createCaseRuntime(opts: {
     sources,
     node: opts.node,
     onWakeChanged: opts.onWakeChanged ?? (() => undefined),
+    onStep: opts.onStep,
     sourceFor: (definitionId) => sources.get(definitionId, () => definitionXml(opts.knex, definitionId)),
   };
 }

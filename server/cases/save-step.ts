@@ -12,6 +12,23 @@ export interface LockedCase {
   next_wake_at: Date | null;
 }
 
+/** What a step changed in the case's tasks, for hooks such as the SLA clocks. */
+export interface StepChanges {
+  caseId: number;
+  regionId: string;
+  /** The case's first step (it was just created). */
+  firstStep: boolean;
+  now: Date;
+  /** Task rows this step created, with how their due time was computed. */
+  opened: Array<{ id: number; elementId: string; name: string | null; candidateGroups: string[]; assignee: string | null; dueAt: Date | null; dueProvisional: boolean; dueWorkingTime: boolean }>;
+  /** Execution ids of user tasks that ended (completed or cancelled) in this step. */
+  ended: string[];
+  closed: boolean;
+}
+
+/** Called inside the step's transaction (the case row is locked); returns events to append. */
+export type StepHook = (trx: Knex.Transaction, changes: StepChanges) => Promise<NewEvent[]>;
+
 /**
  * Writes what one engine step did, inside the transaction that holds the case
  * row: engine state, variables, wake-up, tasks opened and ended, timer firings,
@@ -51,6 +68,7 @@ export async function saveStep(
     for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name } });
   }
 
+  let openedRows: Array<Record<string, any>> = [];
   if (result.waits.length) {
     const inserted = await trx('tasks')
       .insert(
@@ -73,7 +91,8 @@ export async function saveStep(
       )
       .onConflict(['case_id', 'execution_id'])
       .ignore()
-      .returning(['id', 'element_id', 'name', 'candidate_groups', 'assignee', 'due_at']);
+      .returning(['id', 'execution_id', 'element_id', 'name', 'candidate_groups', 'assignee', 'due_at']);
+    openedRows = inserted;
     for (const t of inserted) {
       events.push({
         type: 'task.created',
@@ -81,6 +100,22 @@ export async function saveStep(
         data: { taskId: t.id, elementId: t.element_id, name: t.name, candidateGroups: t.candidate_groups, assignee: t.assignee, dueAt: t.due_at ? new Date(t.due_at).toISOString() : null },
       });
     }
+  }
+
+  if (rt.onStep) {
+    const waits = new Map(result.waits.map((w) => [w.executionId, w]));
+    const opened = openedRows.map((t) => ({
+      id: Number(t.id),
+      elementId: t.element_id,
+      name: t.name,
+      candidateGroups: t.candidate_groups,
+      assignee: t.assignee,
+      dueAt: t.due_at ? new Date(t.due_at) : null,
+      dueProvisional: waits.get(t.execution_id)?.dueProvisional ?? false,
+      dueWorkingTime: waits.get(t.execution_id)?.dueWorkingTime ?? false,
+    }));
+    const firstStep = locked.state_version === 0;
+    events.push(...(await rt.onStep(trx, { caseId: locked.id, regionId: locked.region_id, firstStep, now, opened, ended: result.left, closed: result.completed })));
   }
 
   const passed = result.path.filter((p) => p.type !== 'bpmn:UserTask').map((p) => p.elementId);

@@ -20,6 +20,10 @@ export interface TaskWait {
   candidateUsers: string[];
   assignee: string | null;
   dueAt: Date | null;
+  /** The due time came from a calendar year that is not loaded (see server/sla). */
+  dueProvisional: boolean;
+  /** The due time was counted in working time (workdays/workhours), not natural time. */
+  dueWorkingTime: boolean;
   followUpAt: Date | null;
   priority: number | null;
   form: { fields: FormField[] } | null;
@@ -38,6 +42,7 @@ export function readTaskWait(api: WaitApi, clock: Clock): TaskWait {
   const b = api.owner.behaviour ?? {};
   const resolve = (value: unknown): unknown =>
     typeof value === 'string' && (value.startsWith('=') || value.includes('${')) ? api.resolveExpression(value) : value;
+  const due = resolve(b.dueDate);
   return {
     executionId: api.executionId,
     elementId: api.id,
@@ -45,7 +50,10 @@ export function readTaskWait(api: WaitApi, clock: Clock): TaskWait {
     candidateGroups: toList(resolve(b.candidateGroups)),
     candidateUsers: toList(resolve(b.candidateUsers)),
     assignee: toText(resolve(b.assignee)),
-    dueAt: toInstant(resolve(b.dueDate), clock),
+    dueAt: toInstant(due, clock),
+    // FEEL working-time functions return a Date that says how it was computed.
+    dueProvisional: due instanceof Date && (due as { provisional?: unknown }).provisional === true,
+    dueWorkingTime: due instanceof Date && (due as { workingTime?: unknown }).workingTime === true,
     followUpAt: toInstant(resolve(b.followUpDate), clock),
     priority: toNumber(resolve(b.priority)),
     form: readForm(b.extensionElements),

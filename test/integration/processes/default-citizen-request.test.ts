@@ -23,7 +23,9 @@ describe('process default/citizen-request (群众诉求办理)', function () {
 
     await complete(t, c.id, 'verify', 'yuquan.handler', { valid: true, finding: '属实' });
     const resolve = await openTask(t, c.id, 'resolve');
-    expect(new Date(resolve.dueAt).getTime()).to.equal(t.clock.now().getTime() + 5 * DAY);
+    // A road fault's resolution limit is 5 working days (sla_limits): received Monday 2 March 2026
+    // 09:00 China time → the end of office hours (18:00) on Monday 9 March.
+    expect(resolve.dueAt).to.equal('2026-03-09T10:00:00.000Z');
 
     await complete(t, c.id, 'resolve', 'yuquan.handler', { resolution: '已更换灯泡' });
     await complete(t, c.id, 'reply', 'yuquan.handler', { replyText: '您反映的路灯已修复' });

@@ -1,0 +1,130 @@
+/**
+ * The SLA clocks of a case, kept in step with its tasks: a hook that runs
+ * inside every saved engine step (the case row is locked). It starts a clock
+ * for each task that has a due time, starts the case's `response` and
+ * `resolution` clocks when the case is created, stops clocks whose task or
+ * case ended — and a clock stopped after its due time records its breach at
+ * once instead of waiting for the sweep.
+ */
+import type { Knex } from 'knex';
+import type { NewEvent } from '../audit/index.ts';
+import type { StepChanges, StepHook } from '../cases/index.ts';
+import type { SlaConfigCache } from './config-cache.ts';
+import { addLimit, warnAtFor } from './limits.ts';
+import { missingYears } from './working-time.ts';
+import { NOT_RESPONSIBLE, stopClock, type CaseFacts, type ClockRow } from './record.ts';
+import { respondsTo, answersCitizen } from './clock-rules.ts';
+
+export interface ClockHookDeps {
+  cache: SlaConfigCache;
+  node: string;
+  log: (msg: string) => void;
+}
+
+export function slaStepHook(deps: ClockHookDeps): StepHook {
+  return async (trx, changes) => {
+    const events: NewEvent[] = [];
+    const facts = await caseFacts(trx, changes.caseId);
+    const limit = deps.cache.limitFor(changes.regionId, facts.category, facts.urgency);
+    const cal = deps.cache.calendar(changes.regionId);
+    const rows: Array<Record<string, unknown>> = [];
+
+    if (changes.firstStep) {
+      for (const kind of ['response', 'resolution'] as const) {
+        const spec = kind === 'response' ? limit.response : limit.resolution;
+        const due = addLimit(changes.now, spec, cal);
+        rows.push(clockRow(changes, { kind, taskId: null, elementId: null, due: due.at, share: limit.warnShare, working: due.workingTime, provisional: due.provisional, spec, cal }));
+      }
+    }
+    for (const t of changes.opened) {
+      if (!t.dueAt || (t.candidateGroups.length > 0 && t.candidateGroups.every((g) => NOT_RESPONSIBLE.has(g)))) continue;
+      rows.push(clockRow(changes, { kind: 'task', taskId: t.id, elementId: t.elementId, due: t.dueAt, share: limit.warnShare, working: t.dueWorkingTime, provisional: t.dueProvisional, spec: null, cal }));
+    }
+    if (rows.length) {
+      const created = await trx('sla_clocks').insert(rows).returning(['id', 'kind', 'task_id', 'element_id', 'due_at', 'provisional']);
+      const provisional = created.filter((c) => c.provisional);
+      if (provisional.length) {
+        await trx('cases').where({ id: changes.caseId }).update({ sla_provisional: true });
+        const years = missingYears(cal, changes.now, new Date(Math.max(...provisional.map((c) => new Date(c.due_at).getTime()))));
+        deps.log(`SLA ALERT: case ${facts.case_no} (${changes.regionId}) has due times in ${years.join(', ') || 'a year'} with no loaded holiday calendar; computed on weekdays and marked provisional`);
+        events.push({
+          type: 'sla.provisional',
+          actor: 'system',
+          data: { years, clocks: provisional.map((c) => ({ clockId: Number(c.id), clock: c.kind, taskId: c.task_id, elementId: c.element_id, dueAt: new Date(c.due_at).toISOString() })) },
+        });
+      }
+    }
+
+    if (changes.ended.length || changes.closed) {
+      events.push(...(await stopEnded(trx, changes, facts, deps.node)));
+    }
+    return events;
+  };
+}
+
+async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: CaseFacts & { department: string | null }, node: string): Promise<NewEvent[]> {
+  const events: NewEvent[] = [];
+  const running: ClockRow[] = await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at');
+  if (!running.length) return events;
+  const ended = changes.ended.length
+    ? await trx('tasks')
+        .where({ case_id: changes.caseId })
+        .whereIn('execution_id', changes.ended)
+        .whereNot('status', 'open')
+        .select('id', 'element_id', 'name', 'status', 'candidate_groups', 'assignee', 'completed_by', 'ended_at')
+    : [];
+  const push = (e: NewEvent | null) => e && events.push(e);
+  for (const task of ended) {
+    const clock = running.find((c) => c.task_id !== null && Number(c.task_id) === Number(task.id));
+    if (!clock) continue;
+    const who = { group: groupOf(task.candidate_groups), user: task.completed_by ?? task.assignee ?? null, taskName: task.name };
+    push(await stopClock(trx, clock, task.ended_at ? new Date(task.ended_at) : changes.now, task.status, facts, who, node));
+  }
+  const completed = ended.filter((t) => t.status === 'completed');
+  for (const clock of running.filter((c) => c.kind !== 'task')) {
+    const by = completed.find((t) => (clock.kind === 'response' ? respondsTo(t) : answersCitizen(t)));
+    if (by) {
+      const who = { group: groupOf(by.candidate_groups), user: by.completed_by ?? null, taskName: by.name };
+      push(await stopClock(trx, clock, changes.now, clock.kind === 'response' ? 'responded' : 'answered', facts, who, node));
+    } else if (changes.closed) {
+      push(await stopClock(trx, clock, changes.now, 'case-closed', facts, { group: facts.department, user: null }, node));
+    }
+  }
+  if (changes.closed) {
+    // Tasks the engine dropped with the case (none normally): their clocks stop too.
+    await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at').update({ stopped_at: changes.now, stop_reason: 'case-closed' });
+  }
+  return events;
+}
+
+/** The case facts a breach record carries. */
+export async function caseFacts(trx: Knex | Knex.Transaction, caseId: number): Promise<CaseFacts & { department: string | null }> {
+  const row = await trx('cases').where({ id: caseId }).first('case_no', 'category', 'urgency', trx.raw("variables->>'department' as department"));
+  return { case_no: row.case_no, category: row.category, urgency: row.urgency, department: row.department ?? null };
+}
+
+/** The first group of a task that can be held responsible. */
+export function groupOf(groups: string[] | null | undefined): string | null {
+  return (groups ?? []).find((g) => !NOT_RESPONSIBLE.has(g)) ?? null;
+}
+
+function clockRow(
+  changes: StepChanges,
+  c: { kind: string; taskId: number | null; elementId: string | null; due: Date; share: number; working: boolean; provisional: boolean; spec: string | null; cal: ReturnType<SlaConfigCache['calendar']> },
+): Record<string, unknown> {
+  return {
+    region_id: changes.regionId,
+    case_id: changes.caseId,
+    task_id: c.taskId,
+    kind: c.kind,
+    element_id: c.elementId,
+    started_at: changes.now,
+    due_at: c.due,
+    warn_at: warnAtFor(changes.now, c.due, c.share, c.working, c.cal),
+    warn_share: c.share,
+    working_time: c.working,
+    provisional: c.provisional,
+    limit_spec: c.spec,
+    original_due_at: c.due,
+  };
+}

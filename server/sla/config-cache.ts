@@ -1,0 +1,110 @@
+/**
+ * The SLA configuration held in memory: each region's compiled working
+ * calendar and its limits. FEEL functions run synchronously inside an engine
+ * step, so they cannot query the database; they read this cache. It is loaded
+ * at start-up and reloaded whenever a calendar, office hours or limits change
+ * (on this node directly, on the others through a NOTIFY).
+ */
+import type { Knex } from 'knex';
+import { parseClockTime, zoneOffsetMinutes } from './local-time.ts';
+import type { DayKind, WorkCalendar } from './working-time.ts';
+
+export interface LimitRow {
+  region: string;
+  category: string;
+  urgency: string;
+  response: string;
+  resolution: string;
+  warnShare: number;
+}
+
+export const DEFAULT_REGION = 'default';
+/** Used only when neither the region nor `default` has a row (the table is data anyone can edit). */
+const FALLBACK_LIMIT: Omit<LimitRow, 'region' | 'category' | 'urgency'> = { response: '1wd', resolution: '10wd', warnShare: 0.8 };
+const DEFAULT_HOURS = { timeZone: 'Asia/Shanghai', periods: [['08:30', '12:00'], ['14:30', '18:00']] as Array<[string, string]> };
+
+interface Raw {
+  days: Map<string, Map<string, { kind: DayKind; name: string | null }>>;
+  years: Map<string, Set<number>>;
+  hours: Map<string, { timeZone: string; periods: Array<[string, string]> }>;
+}
+
+export class SlaConfigCache {
+  private raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
+  private calendars = new Map<string, WorkCalendar>();
+  private limits = new Map<string, LimitRow>();
+
+  /** Reads every region's calendar rows, office hours and limits (a few hundred rows). */
+  async reload(knex: Knex): Promise<void> {
+    const [days, years, hours, limits] = await Promise.all([
+      knex('calendar_days').select('region_id', knex.raw("to_char(day, 'YYYY-MM-DD') as day"), 'kind', 'name'),
+      knex('calendar_years').select('region_id', 'year'),
+      knex('office_hours').select('region_id', 'time_zone', 'periods'),
+      knex('sla_limits').select('*'),
+    ]);
+    const raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
+    for (const d of days) {
+      if (!raw.days.has(d.region_id)) raw.days.set(d.region_id, new Map());
+      raw.days.get(d.region_id)!.set(d.day, { kind: d.kind, name: d.name });
+    }
+    for (const y of years) {
+      if (!raw.years.has(y.region_id)) raw.years.set(y.region_id, new Set());
+      raw.years.get(y.region_id)!.add(Number(y.year));
+    }
+    for (const h of hours) raw.hours.set(h.region_id, { timeZone: h.time_zone, periods: h.periods });
+    this.raw = raw;
+    this.calendars.clear();
+    this.limits = new Map(
+      limits.map((l: Record<string, unknown>) => [
+        key(String(l.region_id), String(l.category), String(l.urgency)),
+        {
+          region: String(l.region_id),
+          category: String(l.category),
+          urgency: String(l.urgency),
+          response: String(l.response_limit),
+          resolution: String(l.resolution_limit),
+          warnShare: Number(l.warn_share),
+        },
+      ]),
+    );
+  }
+
+  /** The region's calendar: `default`'s days overridden by its own, its own office hours if any. */
+  calendar(region: string | null | undefined): WorkCalendar {
+    const id = region || DEFAULT_REGION;
+    let cal = this.calendars.get(id);
+    if (!cal) {
+      cal = compile(id, this.raw);
+      this.calendars.set(id, cal);
+    }
+    return cal;
+  }
+
+  /**
+   * The limits for a case: the region's own row for the category, its
+   * catch-all `*`, then `default`'s row for the category, then its `*`.
+   */
+  limitFor(region: string | null | undefined, category: string | null | undefined, urgency: string | null | undefined): LimitRow {
+    const r = region || DEFAULT_REGION;
+    const c = category || '*';
+    const u = urgency || 'normal';
+    for (const k of [key(r, c, u), key(r, '*', u), key(DEFAULT_REGION, c, u), key(DEFAULT_REGION, '*', u)]) {
+      const found = this.limits.get(k);
+      if (found) return found;
+    }
+    return { region: r, category: c, urgency: u, ...FALLBACK_LIMIT };
+  }
+}
+
+function key(region: string, category: string, urgency: string): string {
+  return `${region}|${category}|${urgency}`;
+}
+
+function compile(region: string, raw: Raw): WorkCalendar {
+  const days = new Map(raw.days.get(DEFAULT_REGION) ?? []);
+  if (region !== DEFAULT_REGION) for (const [d, v] of raw.days.get(region) ?? []) days.set(d, v);
+  const years = new Set([...(raw.years.get(DEFAULT_REGION) ?? []), ...(region !== DEFAULT_REGION ? raw.years.get(region) ?? [] : [])]);
+  const hours = raw.hours.get(region) ?? raw.hours.get(DEFAULT_REGION) ?? DEFAULT_HOURS;
+  const periods = hours.periods.map(([a, b]) => [parseClockTime(a), parseClockTime(b)] as [number, number]).sort((x, y) => x[0] - y[0]);
+  return { region, timeZone: hours.timeZone, offsetMinutes: zoneOffsetMinutes(hours.timeZone), periods, days, years };
+}

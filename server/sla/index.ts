@@ -1,0 +1,18 @@
+export { createSla, SLA_CONFIG_CHANNEL } from './service.ts';
+export type { Sla, SlaDeps } from './service.ts';
+export { SlaConfigCache, DEFAULT_REGION } from './config-cache.ts';
+export type { LimitRow } from './config-cache.ts';
+export { addWorkdays, addWorkhours, addWorkMs, workMsBetween, isWorkday, missingYears } from './working-time.ts';
+export type { WorkCalendar, WorkResult, DayKind } from './working-time.ts';
+export { parseLimit, addLimit, warnAtFor, isLimit } from './limits.ts';
+export { slaFeelFunctions, WorkTime } from './feel-functions.ts';
+export { sweepSla } from './sweep.ts';
+export type { SweepContext, SweepResult } from './sweep.ts';
+export { extendDue } from './extend.ts';
+export type { Extension } from './extend.ts';
+export { claimTick, checkNextYear, SlaJobs } from './cron.ts';
+export { loadYear, readYear, setOfficeHours, upsertLimits, listLimits, yearBodySchema, hoursBodySchema, limitsBodySchema } from './calendar-store.ts';
+export { listBreaches, breachQuerySchema, listProvisional, breachCsvRows, BREACH_CSV_HEADERS } from './breaches.ts';
+export { computeMetrics, metricsForPeriod, metricsQuerySchema } from './metrics.ts';
+export { METRICS } from './metrics-config.ts';
+export { localDay, formatLocal } from './local-time.ts';

@@ -1,0 +1,124 @@
+/**
+ * Writing a warning (催办) or breach (超期): one row per clock and kind, made
+ * unique in the database, so two nodes (or the sweep and a task completion)
+ * racing on the same clock write it once. The event on the case timeline is
+ * written only by whoever inserted the row.
+ */
+import type { Knex } from 'knex';
+import type { NewEvent } from '../audit/index.ts';
+
+export interface ClockRow {
+  id: number;
+  region_id: string;
+  case_id: number;
+  task_id: number | null;
+  kind: string;
+  element_id: string | null;
+  started_at: Date;
+  due_at: Date;
+  warn_at: Date;
+  provisional: boolean;
+  warned_at: Date | null;
+  breached_at: Date | null;
+  stopped_at: Date | null;
+}
+
+export interface CaseFacts {
+  case_no: string;
+  category: string | null;
+  urgency: string | null;
+}
+
+export interface Responsible {
+  group: string | null;
+  user: string | null;
+  taskName?: string | null;
+}
+
+/** Groups that are never "responsible" for a late clock (the citizen evaluates; leaders supervise). */
+export const NOT_RESPONSIBLE = new Set(['citizen']);
+
+/**
+ * Inserts the record unless it exists; returns the event to append, or null
+ * when another writer was first. `endedAt` is the actual finish of a late task
+ * or case (null while it is still open).
+ */
+export async function recordSla(
+  trx: Knex.Transaction,
+  clock: ClockRow,
+  kind: 'warning' | 'breach',
+  facts: CaseFacts,
+  who: Responsible,
+  at: Date,
+  endedAt: Date | null,
+  node: string,
+): Promise<NewEvent | null> {
+  const inserted = await trx('sla_breaches')
+    .insert({
+      clock_id: clock.id,
+      kind,
+      region_id: clock.region_id,
+      case_id: clock.case_id,
+      case_no: facts.case_no,
+      task_id: clock.task_id,
+      clock_kind: clock.kind,
+      element_id: clock.element_id,
+      task_name: who.taskName ?? null,
+      category: facts.category,
+      urgency: facts.urgency,
+      responsible_group: who.group,
+      responsible_user: who.user,
+      started_at: clock.started_at,
+      due_at: clock.due_at,
+      recorded_at: at,
+      ended_at: endedAt,
+      provisional: clock.provisional,
+      node,
+    })
+    .onConflict(['clock_id', 'kind'])
+    .ignore()
+    .returning(['id']);
+  await trx('sla_clocks')
+    .where({ id: clock.id })
+    .update(kind === 'breach' ? { breached_at: trx.raw('coalesce(breached_at, ?)', [at]) } : { warned_at: trx.raw('coalesce(warned_at, ?)', [at]) });
+  if (!inserted.length) {
+    // Someone recorded it first; a late finish still fills in the actual time.
+    if (endedAt && kind === 'breach') await trx('sla_breaches').where({ clock_id: clock.id, kind }).whereNull('ended_at').update({ ended_at: endedAt });
+    return null;
+  }
+  return {
+    type: kind === 'breach' ? 'sla.breached' : 'sla.warning',
+    actor: 'system',
+    data: {
+      recordId: Number(inserted[0].id),
+      clockId: clock.id,
+      clock: clock.kind,
+      taskId: clock.task_id,
+      elementId: clock.element_id,
+      dueAt: new Date(clock.due_at).toISOString(),
+      group: who.group,
+      user: who.user,
+      ...(endedAt ? { endedAt: endedAt.toISOString() } : {}),
+      ...(clock.provisional ? { provisional: true } : {}),
+    },
+  };
+}
+
+/**
+ * Stops a running clock at `at`; when that is past its due time and no breach
+ * is recorded yet, records the breach at once (a task completed late).
+ */
+export async function stopClock(
+  trx: Knex.Transaction,
+  clock: ClockRow,
+  at: Date,
+  reason: string,
+  facts: CaseFacts,
+  who: Responsible,
+  node: string,
+): Promise<NewEvent | null> {
+  await trx('sla_clocks').where({ id: clock.id }).whereNull('stopped_at').update({ stopped_at: at, stop_reason: reason });
+  if (reason === 'cancelled') return null;
+  if (at.getTime() > new Date(clock.due_at).getTime()) return recordSla(trx, clock, 'breach', facts, who, at, at, node);
+  return null;
+}

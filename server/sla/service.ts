@@ -1,0 +1,64 @@
+/**
+ * The SLA part of the app, built once by createApp: the configuration cache,
+ * the FEEL functions and the step hook the case runtime uses, and the
+ * periodic jobs. `load()` fills the cache at start; `changed()` reloads it
+ * after an admin edit here and, through NOTIFY, on every other node.
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../clock/index.ts';
+import type { FeelFunctions } from '../engine/index.ts';
+import type { StepHook } from '../cases/index.ts';
+import { SlaConfigCache } from './config-cache.ts';
+import { slaFeelFunctions } from './feel-functions.ts';
+import { slaStepHook } from './clocks.ts';
+import { SlaJobs } from './cron.ts';
+
+export const SLA_CONFIG_CHANNEL = 'bangni_sla_config';
+
+export interface SlaDeps {
+  knex: Knex;
+  clock: Clock;
+  node: string;
+  log: (msg: string) => void;
+  listen?: (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+  notify?: (channel: string, payload: string) => Promise<void>;
+}
+
+export interface Sla {
+  cache: SlaConfigCache;
+  functions: FeelFunctions;
+  onStep: StepHook;
+  jobs: SlaJobs;
+  load(): Promise<void>;
+  /** Reload after a calendar, office-hours or limits change, here and on the other nodes. */
+  changed(): Promise<void>;
+  startBackground(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSla(deps: SlaDeps): Sla {
+  const cache = new SlaConfigCache();
+  const jobs = new SlaJobs({ ...deps, cache });
+  let unlisten: (() => Promise<void>) | null = null;
+  const reload = () => cache.reload(deps.knex).catch((err) => deps.log(`sla config reload failed: ${(err as Error).message}`));
+  return {
+    cache,
+    functions: slaFeelFunctions(cache, deps.clock),
+    onStep: slaStepHook({ cache, node: deps.node, log: deps.log }),
+    jobs,
+    load: () => cache.reload(deps.knex),
+    async changed() {
+      await cache.reload(deps.knex);
+      await deps.notify?.(SLA_CONFIG_CHANNEL, deps.node).catch(() => undefined);
+    },
+    async startBackground() {
+      if (deps.listen) unlisten = await deps.listen(SLA_CONFIG_CHANNEL, (from) => from !== deps.node && void reload());
+      jobs.start();
+    },
+    async stop() {
+      await jobs.stop();
+      await unlisten?.();
+      unlisten = null;
+    },
+  };
+}
