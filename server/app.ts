@@ -16,11 +16,7 @@ import { authRouter } from './api/auth.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
-import { createSla, type Sla } from './sla/index.ts';
-import { slaRouter } from './api/sla.ts';
-import { metricsRouter } from './api/metrics.ts';
-import { auditRouter } from './api/audit.ts';
-import { calendarRouter } from './api/calendar.ts';
+import { statsRouter } from './api/stats.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,8 +36,6 @@ export interface App {
   express: express.Express;
   ctx: AppContext;
   scheduler: Scheduler;
-  /** SLA calendars, clocks and the periodic sweep. */
-  sla: Sla;
   /** Migrates, seeds, deploys the process files; starts background work when `background`. */
   start(opts?: { background?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -54,14 +48,10 @@ export function createApp(deps: AppDeps): App {
   const knex = db.knex;
   const node = deps.node ?? `${os.hostname()}:${process.pid}`;
   let scheduler: Scheduler;
-  // Working-time FEEL functions and SLA clocks read calendars cached in memory (FEEL runs synchronously).
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p) });
   const runtime = createCaseRuntime({
     knex,
     clock,
     node,
-    functions: sla.functions,
-    onStep: sla.onStep,
     // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
     onWakeChanged: (at) => {
       scheduler?.poke();
@@ -81,10 +71,7 @@ export function createApp(deps: AppDeps): App {
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
   api.use(tasksRouter(ctx));
-  api.use(slaRouter(ctx, sla));
-  api.use(metricsRouter(ctx));
-  api.use(auditRouter(ctx));
-  api.use(calendarRouter(ctx, sla));
+  api.use(statsRouter(ctx));
   app.use('/api/v1', api);
   app.get('/healthz', async (_req, res) => {
     await knex.raw('select 1');
@@ -92,6 +79,8 @@ export function createApp(deps: AppDeps): App {
   });
   app.use(express.static(path.join(REPO_ROOT, 'modeler', 'dist')));
   app.use(express.static(path.join(REPO_ROOT, 'modeler', 'public')));
+  // Browser navigations to client routes (/tasks, /cases/12 …) get the app's index.html; paths with a dot stay files.
+  app.get(/^\/(?!api\/|open311\/|healthz)[^.]*$/, (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(REPO_ROOT, 'modeler', 'dist', 'index.html'), (err) => err && next()) : next()));
   app.use(notFoundRoute);
   app.use(errorMiddleware(log));
 
@@ -100,11 +89,9 @@ export function createApp(deps: AppDeps): App {
     express: app,
     ctx,
     scheduler,
-    sla,
     async start(opts = {}) {
       await migrateLatest(knex, db.schema);
       await ensureRegions(knex);
-      await sla.load();
       if (deps.demo) {
         const n = await seedDemoUsers(knex, clock.now());
         if (n) log(`seeded ${n} demo users (password "demo")`);
@@ -114,12 +101,10 @@ export function createApp(deps: AppDeps): App {
       if (opts.background) {
         background = true;
         await scheduler.start();
-        await sla.startBackground();
       }
     },
     async stop() {
       if (background) await scheduler.stop();
-      if (background) await sla.stop();
     },
   };
 }

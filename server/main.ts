@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const demo = env.BANGNI_DEMO !== '0';
   const url = env.DATABASE_URL || undefined;
   const dataDir = path.resolve(env.BANGNI_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
-  const db = await openDb(url ? { url, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir });
+  // BANGNI_DB_SCHEMA: several instances (the benchmark, scale-out tests) on one database, each in its own schema.
+  const schema = env.BANGNI_DB_SCHEMA || undefined;
+  const db = await openDb(url ? { url, schema, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir, schema });
   const app = createApp({ db, clock: systemClock, demo, node: env.BANGNI_NODE });
   await app.start({ background: true });
   const port = Number(env.PORT ?? 3000);

@@ -32,12 +32,13 @@ export async function advanceLockedCase(
   if (locked.status !== 'open') {
     throw new AppError('case_not_open', `The case is ${locked.status}; nothing can run in it.`, { status: 409 });
   }
-  const sourceContext = await rt.sourceFor(locked.definition_id);
+  const sourceContext = await rt.sourceFor(locked.definition_id, trx);
   const result = await rt.runner.run({
     name: String(locked.id),
     sourceContext,
     state: locked.engine_state as never,
     signal: opts.signal,
+    cached: { caseId: locked.id, stateVersion: locked.state_version },
   });
   await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents);
   return result;

@@ -16,7 +16,12 @@ export interface CaseRuntime {
   onWakeChanged: (at: Date) => void;
   /** Runs inside every saved step (SLA clocks); returns events for the case timeline. */
   onStep?: StepHook;
-  sourceFor(definitionId: number): Promise<unknown>;
+  /**
+   * The parsed definition. Inside a transaction pass it as `db`: on PGlite (one
+   * connection) a read through the pool would wait forever for the connection the
+   * transaction holds, and on PostgreSQL a burst of cold-cache steps can exhaust the pool.
+   */
+  sourceFor(definitionId: number, db?: Knex): Promise<unknown>;
 }
 
 export function createCaseRuntime(opts: {
@@ -36,6 +41,6 @@ export function createCaseRuntime(opts: {
     node: opts.node,
     onWakeChanged: opts.onWakeChanged ?? (() => undefined),
     onStep: opts.onStep,
-    sourceFor: (definitionId) => sources.get(definitionId, () => definitionXml(opts.knex, definitionId)),
+    sourceFor: (definitionId, db) => sources.get(definitionId, () => definitionXml(db ?? opts.knex, definitionId)),
   };
 }

@@ -143,9 +143,19 @@ export async function saveStep(
       event_hash: head.hash,
       updated_at: now,
     });
+  // The live engine may serve the case's next step, but only once this version is committed.
+  const live = result.live;
+  if (live) afterCommit(trx, () => rt.runner.keep(locked.id, locked.state_version + 1, live));
   if (nextWakeAt && (!locked.next_wake_at || nextWakeAt < new Date(locked.next_wake_at))) {
     trx.executionPromise.then(() => rt.onWakeChanged(nextWakeAt!)).catch(() => undefined);
   }
+}
+
+/** Runs `fn` after the outermost transaction commits (a savepoint's release is not a commit). */
+function afterCommit(trx: Knex.Transaction, fn: () => void): void {
+  let top = trx as Knex.Transaction & { outerTx?: Knex.Transaction | null };
+  while (top.outerTx) top = top.outerTx as typeof top;
+  top.executionPromise.then(fn).catch(() => undefined);
 }
 
 export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at'];

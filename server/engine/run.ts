@@ -6,6 +6,7 @@ import { CaseTimers } from './timers.ts';
 import { createFeelExpressions, type FeelFunctions } from './feel.ts';
 import { readTaskWait, type TaskWait } from './task-wait.ts';
 import type { SourceContext } from './source.ts';
+import { LiveEngineCache } from './live-cache.ts';
 
 /** What one engine step asks for: start a case, or resume it (and maybe signal a task). */
 export interface StepInput {
@@ -14,6 +15,8 @@ export interface StepInput {
   state?: EngineState | null;
   startVariables?: Record<string, unknown>;
   signal?: { executionId: string; variables: Record<string, unknown> };
+  /** The locked case and its version: a signal may then run on this case's live engine. */
+  cached?: { caseId: number; stateVersion: number };
 }
 
 export type EngineState = Record<string, unknown> & { definitions?: Array<Record<string, unknown>> };
@@ -37,6 +40,8 @@ export interface StepResult {
   nextWakeAt: Date | null;
   /** Elements passed in this step, for the case timeline. */
   path: Array<{ elementId: string; type: string; name: string | null }>;
+  /** The engine after the step, for `StepRunner.keep` once the step is committed. */
+  live?: LiveEngine;
 }
 
 /**
@@ -80,26 +85,125 @@ const quietLogger = () => ({ debug() {}, error() {}, warn() {} });
 /** A loop with no wait state would spin forever inside one step: stop it here. */
 const MAX_ELEMENTS_PER_STEP = 1000;
 
+/** What one step of a live engine observed; reset before each step. */
+interface StepLog {
+  waits: Map<string, TaskWait>;
+  left: Set<string>;
+  timersFired: TimerFired[];
+  path: StepResult['path'];
+  endElementId: string | null;
+  failure: Error | null;
+  started: number;
+}
+
+/**
+ * An engine with its timers port and listener, bound once. The listener writes
+ * into `log`, which each step replaces, so a cached engine can run further steps.
+ */
+export interface LiveEngine {
+  engine: EngineLike;
+  timers: CaseTimers;
+  log: StepLog;
+  ended: boolean;
+}
+
+const freshLog = (waits = new Map<string, TaskWait>()): StepLog => ({
+  waits,
+  left: new Set(),
+  timersFired: [],
+  path: [],
+  endElementId: null,
+  failure: null,
+  started: 0,
+});
+
 export class StepRunner {
-  constructor(private readonly clock: Clock, private readonly functions: FeelFunctions = () => ({})) {}
+  private readonly live: LiveEngineCache<LiveEngine>;
+  /** Signal steps that ran on a live engine / had to recover one (for metrics and tests). */
+  readonly liveStats = { hits: 0, misses: 0 };
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly functions: FeelFunctions = () => ({}),
+    opts: { liveEngines?: number } = {},
+  ) {
+    this.live = new LiveEngineCache(opts.liveEngines ?? 64);
+  }
 
   /**
-   * One engine step, stateless: a fresh Engine with every code option passed
-   * again, recover, act, settle at the next wait state, report. The engine is
-   * dropped afterwards; the caller saves the result in one transaction.
+   * One engine step: recover a fresh Engine with every code option passed
+   * again (or, for a task signal, take this case's live engine if it is at the
+   * locked `state_version`), act, settle at the next wait state, report. The
+   * caller saves the result in one transaction and, once committed, may hand
+   * the engine back with `keep`.
    */
   async run(input: StepInput): Promise<StepResult> {
-    const timers = new CaseTimers(this.clock);
-    const listener = new EventEmitter();
-    const waits = new Map<string, TaskWait>();
-    const left = new Set<string>();
-    const timersFired: TimerFired[] = [];
-    const path: StepResult['path'] = [];
-    let endElementId: string | null = null;
-    let failure: Error | null = null;
-    let ended = false;
-    let started = 0;
+    let live: LiveEngine | null = null;
+    if (input.signal && input.cached) {
+      live = this.live.take(input.cached.caseId, input.cached.stateVersion);
+      // A due timer fires on resume, before the signal: only a recovered engine does that.
+      const next = live?.timers.nextExpireAt();
+      if (live && next && next <= this.clock.now()) live = null;
+    }
+    if (input.signal && input.cached) this.liveStats[live ? 'hits' : 'misses'] += 1;
+    if (live) {
+      // Tasks still waiting stay in `waits`, as a resumed engine would re-emit them.
+      live.log = freshLog(new Map(live.log.waits));
+    } else {
+      live = this.build(input);
+      const listener = this.listener(live);
+      if (input.state) {
+        live.engine.recover(structuredClone(input.state));
+        await live.engine.resume({ listener });
+      } else {
+        await live.engine.execute({ listener, variables: input.startVariables ?? {} });
+      }
+      await settle(live);
+    }
+    const { engine } = live;
 
+    if (input.signal && !live.log.failure) {
+      const waiting = engine.execution?.getPostponed?.().some((a: ElementApi) => a.executionId === input.signal!.executionId);
+      if (!waiting) {
+        throw new AppError('task_not_waiting', 'This task is no longer waiting in its case (it was completed or cancelled).', {
+          status: 409,
+        });
+      }
+      engine.execution!.signal({ ...input.signal.variables, executionId: input.signal.executionId });
+      await settle(live);
+    }
+
+    const { log } = live;
+    if (log.failure) {
+      throw new AppError('engine_error', `The process could not continue: ${log.failure.message}`, {
+        status: 500,
+        cause: log.failure,
+      });
+    }
+
+    const state = (await engine.getState()) as EngineState;
+    for (const d of state.definitions ?? []) delete d.source; // cached by definition id instead
+    return {
+      state,
+      completed: live.ended,
+      endElementId: log.endElementId,
+      variables: liveVariables(engine),
+      waits: [...log.waits.values()],
+      left: [...log.left],
+      timersFired: log.timersFired,
+      nextWakeAt: live.ended ? null : live.timers.nextExpireAt(),
+      path: log.path,
+      live: live.ended ? undefined : live,
+    };
+  }
+
+  /** Hands back a step's engine once its state is committed as `stateVersion` of the case. */
+  keep(caseId: number, stateVersion: number, live: LiveEngine | undefined): void {
+    if (live && !live.ended && !live.log.failure) this.live.put(caseId, stateVersion, live);
+  }
+
+  private build(input: StepInput): LiveEngine {
+    const timers = new CaseTimers(this.clock);
     const engine = new Engine({
       name: input.name,
       sourceContext: input.sourceContext,
@@ -110,102 +214,56 @@ export class StepRunner {
       Logger: quietLogger,
       settings: { enableDummyService: false },
     } as never) as unknown as EngineLike;
-
+    const live: LiveEngine = { engine, timers, log: freshLog(), ended: false };
     engine.on('error', (err: Error) => {
-      failure = err;
+      live.log.failure = err;
     });
     engine.on('end', () => {
-      ended = true;
+      live.ended = true;
     });
+    return live;
+  }
 
-    listener.on('activity.start', (api: ElementApi) => {
-      started += 1;
-      if (started > MAX_ELEMENTS_PER_STEP && !failure) {
-        failure = new Error(`more than ${MAX_ELEMENTS_PER_STEP} elements ran in one step (a loop without a wait state?)`);
-        engine.stop();
+  private listener(live: LiveEngine): EventEmitter {
+    const listener = new EventEmitter();
+    listener.on('activity.start', () => {
+      const log = live.log;
+      log.started += 1;
+      if (log.started > MAX_ELEMENTS_PER_STEP && !log.failure) {
+        log.failure = new Error(`more than ${MAX_ELEMENTS_PER_STEP} elements ran in one step (a loop without a wait state?)`);
+        live.engine.stop();
       }
-      void api;
     });
     listener.on('activity.wait', (api: ElementApi) => {
       if (api.type !== 'bpmn:UserTask') return;
       try {
-        waits.set(api.executionId, readTaskWait(api as never, this.clock));
-        left.delete(api.executionId);
+        live.log.waits.set(api.executionId, readTaskWait(api as never, this.clock));
+        live.log.left.delete(api.executionId);
       } catch (err) {
-        failure = new Error(`task ${api.id}: ${(err as Error).message}`, { cause: err });
+        live.log.failure = new Error(`task ${api.id}: ${(err as Error).message}`, { cause: err });
       }
     });
     const onLeave = (api: ElementApi) => {
       if (api.type === 'bpmn:UserTask') {
-        waits.delete(api.executionId);
-        left.add(api.executionId);
+        live.log.waits.delete(api.executionId);
+        live.log.left.add(api.executionId);
       }
     };
     listener.on('activity.leave', onLeave);
     listener.on('activity.discard', onLeave);
     listener.on('activity.end', (api: ElementApi) => {
-      path.push({ elementId: api.id, type: api.type, name: api.name ?? null });
-      if (api.type === 'bpmn:EndEvent') endElementId = api.id;
+      live.log.path.push({ elementId: api.id, type: api.type, name: api.name ?? null });
+      if (api.type === 'bpmn:EndEvent') live.log.endElementId = api.id;
     });
     listener.on('activity.timeout', (api: ElementApi) => {
       const c = api.content ?? {};
-      timersFired.push({
+      live.log.timersFired.push({
         elementId: api.id,
         executionId: String(c.executionId ?? api.executionId),
         expireAt: new Date((c.expireAt as string | Date | undefined) ?? this.clock.now()),
       });
     });
-
-    // Whatever the engine throws (a loop without a wait state overflows the stack
-    // before any guard can stop it) is a failed step, reported as engine_error: never a 500 without an incident.
-    const guarded = async (act: () => Promise<unknown> | void) => {
-      try {
-        await act();
-        await settle(engine, () => ended || failure !== null);
-      } catch (err) {
-        failure ??= err as Error;
-      }
-    };
-    await guarded(async () => {
-      if (input.state) {
-        engine.recover(structuredClone(input.state));
-        await engine.resume({ listener });
-      } else {
-        await engine.execute({ listener, variables: input.startVariables ?? {} });
-      }
-    });
-
-    if (input.signal && !failure) {
-      const waiting = engine.execution?.getPostponed?.().some((a: ElementApi) => a.executionId === input.signal!.executionId);
-      if (!waiting) {
-        throw new AppError('task_not_waiting', 'This task is no longer waiting in its case (it was completed or cancelled).', {
-          status: 409,
-        });
-      }
-      await guarded(() => engine.execution!.signal({ ...input.signal!.variables, executionId: input.signal!.executionId }));
-    }
-
-    if (failure) {
-      throw new AppError('engine_error', `The process could not continue: ${(failure as Error).message}`, {
-        status: 500,
-        cause: failure,
-      });
-    }
-
-    const state = (await engine.getState()) as EngineState;
-    for (const d of state.definitions ?? []) delete d.source; // cached by definition id instead
-    const variables = liveVariables(engine);
-    return {
-      state,
-      completed: ended,
-      endElementId,
-      variables,
-      waits: [...waits.values()],
-      left: [...left],
-      timersFired,
-      nextWakeAt: ended ? null : timers.nextExpireAt(),
-      path,
-    };
+    return listener;
   }
 }
 
@@ -240,9 +298,9 @@ function liveVariables(engine: EngineLike): Record<string, unknown> {
   return JSON.parse(JSON.stringify(out));
 }
 
-async function settle(engine: EngineLike, done: () => boolean): Promise<void> {
+async function settle(live: LiveEngine): Promise<void> {
   for (let i = 0; i < 10_000; i++) {
-    if (done() || engine.activityStatus !== 'executing') return;
+    if (live.ended || live.log.failure !== null || live.engine.activityStatus !== 'executing') return;
     await new Promise((resolve) => setImmediate(resolve));
   }
   throw new Error('the engine did not settle');

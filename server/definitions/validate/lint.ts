@@ -21,7 +21,7 @@ import { problem, type Problem } from './types.ts';
 const require = createRequire(import.meta.url);
 const { Linter } = require('bpmnlint');
 
-const RULES: Record<string, 'error' | 'warn'> = {
+export const RULES: Record<string, 'error' | 'warn'> = {
   'conditional-flows': 'error',
   'end-event-required': 'error',
   'event-based-gateway': 'error',

@@ -77,7 +77,7 @@ describe('scheduler: two nodes on one PostgreSQL fire 1,000 timers exactly once'
     expect(Number(distinct!.n)).to.equal(CASES);
 
     const byNode = Object.fromEntries(
-      (await knex('timer_firings').select('node').count('* as n').groupBy('node')).map((r: { node: string; n: number | string }) => [r.node, Number(r.n)]),
+      (await knex('timer_firings').select('node').count('* as n').groupBy('node')).map((r) => [String(r.node), Number(r.n)]),
     );
     expect(Object.keys(byNode).sort()).to.deep.equal(['A', 'B']);
     expect(byNode.A + byNode.B).to.equal(CASES);

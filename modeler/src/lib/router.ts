@@ -1,0 +1,68 @@
+/**
+ * History-API routing: the server answers every client path with index.html, so
+ * /tasks or /cases/12 can be bookmarked and reloaded.
+ */
+export type Render = (outlet: HTMLElement, params: Record<string, string>, search: URLSearchParams) => void | Promise<void>;
+
+interface Route {
+  pattern: RegExp;
+  keys: string[];
+  render: Render;
+}
+
+const routes: Route[] = [];
+let onChange: (() => void) | undefined;
+let current: (() => void) | undefined;
+
+/** Registers `/cases/:id`-style paths. */
+export function route(path: string, render: Render): void {
+  const keys: string[] = [];
+  const pattern = new RegExp(`^${path.replace(/:(\w+)/g, (_m, k) => (keys.push(k), '([^/]+)'))}/?$`);
+  routes.push({ pattern, keys, render });
+}
+
+export function navigate(path: string, replace = false): void {
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  dispatch();
+}
+
+/** Re-renders the current page (after a language switch or login). */
+export function refresh(): void {
+  dispatch();
+}
+
+export function startRouter(outlet: HTMLElement, changed: () => void): void {
+  onChange = changed;
+  window.addEventListener('popstate', dispatch);
+  // Same-origin links are client navigations.
+  document.addEventListener('click', (ev) => {
+    const a = (ev.target as Element).closest?.('a[href]') as HTMLAnchorElement | null;
+    if (!a || a.target || a.hasAttribute('download') || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    const url = new URL(a.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    ev.preventDefault();
+    navigate(url.pathname + url.search);
+  });
+  current = () => {
+    const path = location.pathname;
+    for (const r of routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])]));
+      outlet.replaceChildren();
+      outlet.dataset.page = path.split('/')[1] || 'home';
+      void Promise.resolve(r.render(outlet, params, new URLSearchParams(location.search))).catch((err) => {
+        console.warn(err);
+      });
+      return;
+    }
+    navigate('/', true);
+  };
+  dispatch();
+}
+
+function dispatch() {
+  onChange?.();
+  current?.();
+}

@@ -1,0 +1,72 @@
+import './styles.css';
+import { h, mount } from './lib/dom.ts';
+import { api } from './lib/api.ts';
+import { route, startRouter, navigate, refresh } from './lib/router.ts';
+import { getSession, setSession, homeFor } from './lib/session.ts';
+import { getLang, setLang, t } from './i18n/index.ts';
+import { homePage } from './pages/home.ts';
+import { loginPage } from './pages/login.ts';
+import { tasksPage } from './pages/tasks.ts';
+import { casePage } from './pages/case.ts';
+import { designerPage } from './pages/designer.ts';
+import { auditPage } from './pages/audit.ts';
+import { citizenSubmitPage } from './pages/citizen-submit.ts';
+import { citizenTrackPage } from './pages/citizen-track.ts';
+
+route('/', homePage);
+route('/login', loginPage);
+route('/tasks', tasksPage);
+route('/cases/:id', casePage);
+route('/designer', designerPage);
+route('/audit', auditPage);
+route('/citizen', citizenSubmitPage);
+route('/track', citizenTrackPage);
+route('/track/:caseNo', citizenTrackPage);
+
+/** Links a role may use; citizens' pages are always there. */
+function navLinks(): Array<[string, string]> {
+  const user = getSession()?.user;
+  const links: Array<[string, string]> = [];
+  if (user) {
+    if (['dispatcher', 'handler', 'leader', 'admin'].includes(user.role)) links.push(['/tasks', t('nav.tasks')]);
+    if (['designer', 'admin'].includes(user.role)) links.push(['/designer', t('nav.designer')]);
+    if (['auditor', 'admin'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
+  }
+  links.push(['/citizen', t('nav.citizen')], ['/track', t('nav.track')]);
+  return links;
+}
+
+function renderTopbar() {
+  const bar = document.getElementById('topbar')!;
+  const session = getSession();
+  const here = location.pathname;
+  document.title = `${t('app.name')} Bangni`;
+  mount(
+    bar,
+    h('a', { class: 'brand', href: session ? homeFor(session.user) : '/' }, h('span', { class: 'logo' }, '帮'), h('span', null, t('app.name'))),
+    h('nav', { class: 'nav' }, navLinks().map(([href, text]) => h('a', { href, class: here.startsWith(href) ? 'active' : '' }, text))),
+    h(
+      'div',
+      { class: 'who' },
+      h('button', { type: 'button', class: 'link lang', 'data-test': 'lang', onclick: () => (setLang(getLang() === 'en' ? 'zh-CN' : 'en'), refresh()) }, getLang() === 'en' ? '中文' : 'English'),
+      session
+        ? [
+            h('span', { class: 'user', title: session.user.username }, session.user.displayName),
+            h('button', { type: 'button', class: 'link', onclick: logout }, t('nav.logout')),
+          ]
+        : h('a', { href: '/login' }, t('nav.login')),
+    ),
+  );
+}
+
+async function logout() {
+  try {
+    await api('POST', '/auth/logout');
+  } finally {
+    setSession(null);
+    navigate('/login');
+  }
+}
+
+setLang(getLang());
+startRouter(document.getElementById('outlet')!, renderTopbar);

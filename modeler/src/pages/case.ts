@@ -1,0 +1,273 @@
+import { h, mount, toast, formValues } from '../lib/dom.ts';
+import { api, ApiError } from '../lib/api.ts';
+import { navigate } from '../lib/router.ts';
+import { createViewer, show, type BpmnInstance } from '../lib/bpmn.ts';
+import { buildFields, readFields, showFieldErrors, type FormField } from '../lib/task-form.ts';
+import { dueState } from '../lib/catalog.ts';
+import { t, label, fmtDate, fmtDuration } from '../i18n/index.ts';
+import { requireRole, errorBox } from './guard.ts';
+
+interface TaskView {
+  id: number;
+  elementId: string;
+  name: string | null;
+  candidateGroups: string[];
+  assignee: string | null;
+  status: string;
+  dueAt: string | null;
+  form: { fields: FormField[] } | null;
+  createdAt: string;
+  endedAt: string | null;
+  completedBy?: string | null;
+}
+
+interface CaseDetail {
+  id: number;
+  caseNo: string;
+  region: string;
+  definitionId: number;
+  status: string;
+  category: string;
+  urgency: string;
+  title: string;
+  description: string;
+  location: { address?: string; lat?: number; lng?: number } | null;
+  createdAt: string;
+  closedAt: string | null;
+  dueAt?: string | null;
+  openTasks: TaskView[];
+  tasks: TaskView[];
+  timeline: Array<{ seq: number; at: string; actor: string; type: string; data: Record<string, any> }>;
+  comments?: Array<{ at: string; author?: string; actor?: string; text: string }>;
+  attachments?: Array<{ id: number; name?: string; filename?: string; url?: string; contentType?: string }>;
+}
+
+let viewer: BpmnInstance | null = null;
+
+/** Where the case has been: elements the engine passed plus every task's element. */
+export function casePosition(detail: CaseDetail): { passed: string[]; current: string[] } {
+  const passed: string[] = [];
+  for (const e of detail.timeline) if (e.type === 'process.advanced') passed.push(...((e.data?.elements as string[]) ?? []));
+  for (const task of detail.tasks) if (task.status !== 'open') passed.push(task.elementId);
+  if ((detail as { endElementId?: string }).endElementId) passed.push((detail as { endElementId?: string }).endElementId!);
+  return { passed, current: detail.openTasks.map((task) => task.elementId) };
+}
+
+/** The case view: facts, SLA clocks, diagram with the path taken, timeline, and the task at hand. */
+export async function casePage(outlet: HTMLElement, params: Record<string, string>, search: URLSearchParams): Promise<void> {
+  const session = requireRole(outlet, ['dispatcher', 'handler', 'leader', 'admin', 'auditor']);
+  if (!session) return;
+  viewer?.destroy();
+  viewer = null;
+  let detail: CaseDetail;
+  try {
+    detail = await api<CaseDetail>('GET', `/cases/${encodeURIComponent(params.id)}`);
+  } catch (err) {
+    mount(outlet, errorBox(err));
+    return;
+  }
+  const reload = () => navigate(location.pathname + location.search, true);
+  const taskId = Number(search.get('task'));
+  const task = detail.openTasks.find((x) => x.id === taskId) ?? (taskId ? undefined : detail.openTasks.find((x) => x.assignee === session.user.username));
+
+  const canvas = h('div', { class: 'diagram', 'data-test': 'case-diagram' });
+  mount(
+    outlet,
+    h(
+      'section',
+      { class: 'page case', 'data-case-id': detail.id },
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h1', null, detail.title, ' ', h('span', { class: `status ${detail.status}` }, label('status', detail.status))),
+        h('div', { class: 'muted' }, detail.caseNo, ' · ', label('category', detail.category), ' · ', label('urgency', detail.urgency), ' · ', fmtDate(detail.createdAt)),
+      ),
+      h(
+        'div',
+        { class: 'case-grid' },
+        h(
+          'div',
+          { class: 'case-main' },
+          h('div', { class: 'card' }, h('p', null, detail.description || '—'), detail.location?.address || detail.location?.lat ? h('p', { class: 'muted' }, '📍 ', locationText(detail.location)) : null),
+          slaClocks(detail),
+          h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')))),
+          timeline(detail),
+        ),
+        h('aside', { class: 'case-side' }, task ? taskPanel(detail, task, reload) : null, commentsPanel(detail, reload)),
+      ),
+    ),
+  );
+
+  try {
+    const xml = await api<string>('GET', `/definitions/${detail.definitionId}/xml`);
+    viewer = createViewer(canvas);
+    await show(viewer, xml);
+    viewer.get('casePath').show(casePosition(detail));
+  } catch (err) {
+    canvas.replaceChildren(errorBox(err));
+  }
+}
+
+function locationText(loc: NonNullable<CaseDetail['location']>): string {
+  return [loc.address, loc.lat !== undefined && loc.lng !== undefined ? `${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)}` : ''].filter(Boolean).join(' · ');
+}
+
+/** One clock per open task (and the case's own limit when the server reports one). */
+function slaClocks(detail: CaseDetail): HTMLElement {
+  const now = Date.now();
+  const clocks = [
+    ...(detail.dueAt ? [{ name: t('case.caseLimit'), dueAt: detail.dueAt }] : []),
+    ...detail.openTasks.map((task) => ({ name: task.name ?? task.elementId, dueAt: task.dueAt })),
+  ];
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', null, t('case.clocks')),
+    clocks.length
+      ? h(
+          'ul',
+          { class: 'clocks', 'data-test': 'sla-clocks' },
+          clocks.map((c) => {
+            const state = dueState(c.dueAt, undefined, now);
+            const left = c.dueAt ? new Date(c.dueAt).getTime() - now : null;
+            return h(
+              'li',
+              { class: `clock ${state}` },
+              h('strong', null, c.name),
+              h('span', null, t('tasks.due'), ' ', fmtDate(c.dueAt)),
+              left === null ? null : h('span', { class: 'left' }, left < 0 ? t('case.overdueBy', { d: fmtDuration(-left) }) : t('case.leftTime', { d: fmtDuration(left) })),
+            );
+          }),
+        )
+      : h('p', { class: 'muted' }, detail.status === 'closed' ? t('case.closedAt', { at: fmtDate(detail.closedAt) }) : t('case.noClocks')),
+  );
+}
+
+function eventSummary(e: CaseDetail['timeline'][number]): string {
+  const d = e.data ?? {};
+  const parts: string[] = [];
+  if (d.name) parts.push(String(d.name));
+  if (d.values && typeof d.values === 'object') parts.push(Object.entries(d.values).map(([k, v]) => `${k}: ${String(v)}`).join('；'));
+  for (const k of ['reason', 'text', 'comment', 'assignee', 'message', 'filename']) if (d[k]) parts.push(`${label('field', k)}: ${String(d[k])}`);
+  if (e.type === 'process.advanced' && Array.isArray(d.elements)) parts.push(d.elements.join(' → '));
+  return parts.join(' · ');
+}
+
+function timeline(detail: CaseDetail): HTMLElement {
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', null, t('case.timeline')),
+    h(
+      'ol',
+      { class: 'timeline', 'data-test': 'timeline' },
+      detail.timeline.map((e) =>
+        h('li', { 'data-type': e.type }, h('time', null, fmtDate(e.at)), h('span', { class: 'event' }, label('event', e.type)), h('span', { class: 'actor muted' }, e.actor), h('div', { class: 'small' }, eventSummary(e))),
+      ),
+    ),
+  );
+}
+
+/** Complete (form), return (退单) and claim for the task being worked. */
+function taskPanel(detail: CaseDetail, task: TaskView, reload: () => void): HTMLElement {
+  const fields = task.form?.fields ?? [];
+  const general = h('div', { class: 'alert error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { class: 'stack task-form', 'data-test': 'task-form', novalidate: true },
+    buildFields(fields),
+    general,
+    h('button', { class: 'primary', type: 'submit' }, t('task.complete')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    general.hidden = true;
+    try {
+      await api('POST', `/tasks/${task.id}/complete`, { body: { variables: readFields(form, fields) } });
+      toast(t('task.completed'));
+      navigate(`/cases/${detail.id}`, true);
+    } catch (err) {
+      const rest = err instanceof ApiError && err.details?.fields ? showFieldErrors(form, err.details.fields) : [];
+      if (!(err instanceof ApiError && err.details?.fields) || rest.length) {
+        general.hidden = false;
+        general.textContent = [err instanceof Error ? err.message : String(err), ...rest.map((p) => p.message)].join(' ');
+      }
+    }
+  });
+
+  const returnForm = h(
+    'form',
+    { class: 'stack', 'data-test': 'return-form' },
+    h('label', null, t('task.returnReason'), h('textarea', { name: 'reason', rows: 2, required: true })),
+    h('button', { type: 'submit', class: 'danger' }, t('task.return')),
+  );
+  returnForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', `/tasks/${task.id}/return`, { body: { reason: String(formValues(returnForm).reason) } });
+      toast(t('task.returned'));
+      navigate('/tasks');
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  });
+
+  const claim = async () => {
+    try {
+      await api('POST', `/tasks/${task.id}/claim`, { body: {} });
+      toast(t('tasks.done.claim'));
+      reload();
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  };
+
+  return h(
+    'div',
+    { class: 'card task-panel', 'data-task-id': task.id },
+    h('h2', null, task.name ?? task.elementId),
+    h('p', { class: 'muted small' }, t('tasks.groups'), ': ', task.candidateGroups.map((g) => label('group', g)).join('、') || '—', ' · ', t('tasks.assignee'), ': ', task.assignee ?? t('tasks.unassigned')),
+    !task.assignee ? h('button', { type: 'button', 'data-action': 'claim', onclick: claim }, t('tasks.claim')) : null,
+    form,
+    h('details', { class: 'return' }, h('summary', null, t('task.return')), returnForm),
+  );
+}
+
+/** Comments and site photos on the case. */
+function commentsPanel(detail: CaseDetail, reload: () => void): HTMLElement {
+  const comments = detail.comments ?? detail.timeline.filter((e) => e.type === 'case.commented' || e.type === 'comment.added').map((e) => ({ at: e.at, author: e.actor, text: String(e.data?.text ?? '') }));
+  const form = h(
+    'form',
+    { class: 'stack', 'data-test': 'comment-form' },
+    h('label', null, t('case.comment'), h('textarea', { name: 'text', rows: 2, required: true })),
+    h('label', null, t('case.photo'), h('input', { name: 'file', type: 'file', accept: 'image/*', capture: 'environment' })),
+    h('button', { type: 'submit' }, t('case.addComment')),
+  );
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = String(formValues(form).text ?? '').trim();
+    const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
+    try {
+      if (text) await api('POST', `/cases/${detail.id}/comments`, { body: { text } });
+      if (file) {
+        const fd = new FormData();
+        fd.append('file', file);
+        await api('POST', `/cases/${detail.id}/attachments`, { form: fd });
+      }
+      toast(t('case.saved'));
+      reload();
+    } catch (err) {
+      toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  });
+  return h(
+    'div',
+    { class: 'card' },
+    h('h2', null, t('case.comments')),
+    comments.length ? h('ul', { class: 'comments' }, comments.map((c) => h('li', null, h('div', { class: 'muted small' }, (c as { author?: string; actor?: string }).author ?? (c as { actor?: string }).actor ?? '', ' · ', fmtDate(c.at)), c.text))) : h('p', { class: 'muted' }, t('case.noComments')),
+    (detail.attachments ?? []).length
+      ? h('div', { class: 'photos' }, detail.attachments!.map((a) => h('a', { href: a.url ?? `/api/v1/cases/${detail.id}/attachments/${a.id}`, target: '_blank' }, a.name ?? a.filename ?? `#${a.id}`)))
+      : null,
+    form,
+  );
+}

@@ -1,0 +1,222 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { verifyChain } from '../../../server/audit/index.ts';
+import { openDb, type Db } from '../../../server/db/index.ts';
+import { onPostgres } from '../../support/db.ts';
+import { startChildServer, type ChildServer } from '../../support/child-server.ts';
+import { processXml } from '../definitions/bpmn-samples.ts';
+
+const CASES = 40;
+
+/**
+ * work (interrupting boundary timer `late`, its duration taken from the case's
+ * description: seconds for urgent cases, a day for the others) → next → end.
+ * The timers run on the child's real clock: we test a crash, not an SLA.
+ */
+const CRASH_PROCESS = processXml(
+  `<bpmn:startEvent id="start" />
+  <bpmn:userTask id="work" name="Work" camunda:candidateGroups="dispatchers" />
+  <bpmn:boundaryEvent id="late" attachedToRef="work"><bpmn:timerEventDefinition id="late_def">
+    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">=description</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+  <bpmn:userTask id="next" name="Next" camunda:candidateGroups="dispatchers" />
+  <bpmn:endEvent id="end" />
+  <bpmn:endEvent id="lateEnd" />
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work" />
+  <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="next" />
+  <bpmn:sequenceFlow id="f3" sourceRef="next" targetRef="end" />
+  <bpmn:sequenceFlow id="f4" sourceRef="late" targetRef="lateEnd" />`,
+  'crash-test',
+);
+
+type Outcome = { taskId: number; caseId: number; status: number | 'lost' };
+
+/** A tiny API client for a child server, logged in as one demo user. */
+async function client(server: ChildServer, username = 'admin') {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'demo' }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}\n${server.output()}`);
+  const { token } = (await login.json()) as { token: string };
+  return async (method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('crash safety: SIGKILL during a burst of completions and timer firings, then restart', function () {
+  this.timeout(180_000);
+  let dataDir: string | null = null;
+  let schema: string | null = null;
+  let env: Record<string, string | undefined>;
+  const servers: ChildServer[] = [];
+
+  before(() => {
+    if (onPostgres()) {
+      schema = `crash_${randomBytes(4).toString('hex')}`;
+      env = { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema };
+    } else {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-crash-'));
+      env = { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir };
+    }
+  });
+
+  after(async () => {
+    for (const s of servers) await s.kill().catch(() => undefined);
+    if (schema) {
+      const db = await openDb({ url: process.env.DATABASE_URL });
+      await db.knex.raw('drop schema if exists ?? cascade', [schema]).catch(() => undefined);
+      await db.close();
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The database the children used, opened here once they are gone. */
+  async function openTheirDb(): Promise<Db> {
+    return schema ? openDb({ url: process.env.DATABASE_URL, schema }) : openDb({ dataDir: dataDir! });
+  }
+
+  it('given 40 cases and due timers, when the server is killed mid-burst and restarted, then nothing is lost, duplicated or half-written', async () => {
+    // Given: a running server with the test process and 40 cases.
+    const first = await startChildServer({ env: { ...env, BANGNI_NODE: 'first' } });
+    servers.push(first);
+    const api = await client(first);
+    const deployed = await api('POST', '/api/v1/definitions', { region: 'yuquan', xml: CRASH_PROCESS });
+    expect(deployed.status, JSON.stringify(deployed.body)).to.equal(201);
+
+    const urgent = new Set<number>();
+    const caseIds: number[] = [];
+    for (let i = 0; i < CASES; i++) {
+      // Every other case gets a timer of 1-3 s, staggered so firings overlap the burst.
+      const isUrgent = i % 2 === 0;
+      const res = await api('POST', '/api/v1/cases', {
+        region: 'yuquan',
+        processKey: 'crash-test',
+        category: 'other',
+        urgency: isUrgent ? 'urgent' : 'normal',
+        title: `crash ${i}`,
+        description: isUrgent ? `PT${1 + (i % 3)}S` : 'P1D',
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      caseIds.push(res.body.id);
+      if (isUrgent) urgent.add(res.body.id);
+    }
+    const open = await api('GET', '/api/v1/tasks?region=yuquan&status=open&limit=200');
+    const workTasks: Array<{ id: number; caseId: number }> = open.body.items.filter((t: { elementId: string }) => t.elementId === 'work');
+    expect(workTasks.length).to.be.greaterThan(CASES / 2);
+
+    // When: a burst of concurrent completions while the urgent timers come due; SIGKILL in the middle.
+    const outcomes: Outcome[] = [];
+    let answered = 0;
+    let killNow!: () => void;
+    const killSignal = new Promise<void>((resolve) => (killNow = resolve));
+    const burst = workTasks.map(async (t) => {
+      let status: number | 'lost' = 'lost';
+      try {
+        status = (await api('POST', `/api/v1/tasks/${t.id}/complete`, { variables: {} })).status;
+      } catch {
+        // connection reset by the kill: we do not know whether it committed
+      }
+      outcomes.push({ taskId: t.id, caseId: t.caseId, status });
+      if (status !== 'lost' && ++answered >= Math.floor(workTasks.length / 3)) killNow();
+    });
+    await Promise.race([killSignal, sleep(3000)]);
+    await first.kill('SIGKILL');
+    await Promise.all(burst);
+
+    const ok = outcomes.filter((o) => o.status === 200);
+    const lost = outcomes.filter((o) => o.status === 'lost');
+    const unexpected = outcomes.filter((o) => o.status !== 200 && o.status !== 'lost' && o.status !== 409);
+    expect(unexpected, JSON.stringify(unexpected)).to.deep.equal([]);
+    expect(ok.length, 'no completion got through before the kill').to.be.greaterThan(0);
+    expect(lost.length, 'the kill came after the burst').to.be.greaterThan(0);
+    if (dataDir) expect(fs.existsSync(path.join(dataDir, 'bangni.pid')), 'the killed server left its lock file').to.equal(true);
+
+    // Then: a restart on the same data is not blocked by the dead process's lock, and fires the due timers.
+    const second = await startChildServer({ env: { ...env, BANGNI_NODE: 'second' } });
+    servers.push(second);
+    const api2 = await client(second);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const still = await api2('GET', '/api/v1/tasks?region=yuquan&status=open&limit=200');
+      const waitingOnTimer = still.body.items.filter((t: { elementId: string; caseId: number }) => t.elementId === 'work' && urgent.has(t.caseId));
+      if (waitingOnTimer.length === 0) break;
+      if (Date.now() > deadline) expect.fail(`timers still not fired after the restart: ${JSON.stringify(waitingOnTimer.map((t: { caseId: number }) => t.caseId))}\n${second.output()}`);
+      await sleep(250);
+    }
+    await second.stop();
+
+    const db = await openTheirDb();
+    try {
+      const knex = db.knex;
+      const tasks = await knex('tasks').whereIn('case_id', caseIds).select('id', 'case_id', 'execution_id', 'element_id', 'status');
+      const cases = await knex('cases').whereIn('id', caseIds).select('id', 'status', 'end_element_id', 'event_seq', 'next_wake_at');
+      const firings = await knex('timer_firings').whereIn('case_id', caseIds).select('case_id', 'execution_id', 'expire_at', 'node');
+      const events = await knex('case_events').whereIn('case_id', caseIds).select('case_id', 'type', 'data');
+      const of = <T extends { case_id: number }>(rows: T[], id: number) => rows.filter((r) => r.case_id === id);
+
+      // Every completion that got a 200 is there, with the case moved on.
+      for (const o of ok) {
+        const task = tasks.find((t) => t.id === o.taskId)!;
+        expect(task.status, `task ${o.taskId} answered 200`).to.equal('completed');
+        expect(of(tasks, o.caseId).filter((t) => t.element_id === 'next'), `case ${o.caseId} advanced`).to.have.length(1);
+      }
+
+      // No task row twice for one engine execution.
+      const keys = tasks.map((t) => `${t.case_id}/${t.execution_id}`);
+      expect(new Set(keys).size, 'duplicated task rows').to.equal(keys.length);
+
+      for (const c of cases) {
+        const label = `case ${c.id}`;
+        const mine = of(tasks, c.id);
+        const fired = of(firings, c.id);
+        const evs = of(events, c.id);
+        const work = mine.filter((t) => t.element_id === 'work');
+        expect(work, label).to.have.length(1);
+
+        // Nothing half-written: the chain verifies and the head counts every event.
+        const chain = await verifyChain(knex, c.id);
+        expect(chain.intact, `${label}: ${JSON.stringify(chain)}`).to.equal(true);
+        expect(c.event_seq, label).to.equal(evs.length);
+
+        // No timer fired twice: one firing row at most, one timer.fired event per row.
+        expect(fired.length, `${label} firings`).to.be.at.most(1);
+        expect(evs.filter((e) => e.type === 'timer.fired'), label).to.have.length(fired.length);
+        expect(evs.filter((e) => e.type === 'task.completed'), label).to.have.length(work[0].status === 'completed' ? 1 : 0);
+
+        // Each case is in exactly one consistent state.
+        if (work[0].status === 'completed') {
+          expect(fired, `${label}: completed and also timed out`).to.have.length(0);
+          expect(mine.filter((t) => t.element_id === 'next' && t.status === 'open'), label).to.have.length(1);
+          expect(c.status, label).to.equal('open');
+        } else if (work[0].status === 'cancelled') {
+          expect(urgent.has(c.id), `${label}: a day-long timer fired`).to.equal(true);
+          expect(fired, label).to.have.length(1);
+          expect(c, label).to.include({ status: 'closed', end_element_id: 'lateEnd' });
+          expect(mine.filter((t) => t.element_id === 'next'), label).to.have.length(0);
+        } else {
+          expect(work[0].status, label).to.equal('open');
+          expect(urgent.has(c.id), `${label}: its due timer never fired`).to.equal(false);
+          expect(fired, label).to.have.length(0);
+          expect(c.next_wake_at, label).to.not.equal(null);
+        }
+      }
+      // The burst and the timers really overlapped: both kinds of outcome exist.
+      expect(tasks.some((t) => t.element_id === 'work' && t.status === 'cancelled'), 'no timer fired').to.equal(true);
+      expect(firings.every((f) => ['first', 'second'].includes(f.node))).to.equal(true);
+    } finally {
+      await db.close();
+    }
+  });
+});

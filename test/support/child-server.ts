@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ChildServer {
+  url: string;
+  port: number;
+  pid: number;
+  /** Everything the child wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** Sends a signal (SIGKILL by default: a crash) and waits until the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Graceful stop: SIGTERM, then SIGKILL if it does not exit in time. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface ChildServerOptions {
+  /** Environment over this process's; a value of `undefined` removes the variable (e.g. DATABASE_URL). */
+  env?: Record<string, string | undefined>;
+  /** How long to wait for the "listening" line. */
+  startTimeoutMs?: number;
+  port?: number;
+}
+
+/** A free TCP port on 127.0.0.1 (main.ts prints the port it was given, so PORT=0 would not tell us). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real server (`node --import tsx server/main.ts`) as a child
+ * process, as `npm start` would, and resolves once it logs that it listens.
+ * Used by the crash test and reusable by the benchmark.
+ */
+export async function startChildServer(opts: ChildServerOptions = {}): Promise<ChildServer> {
+  const port = opts.port ?? (await freePort());
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, PORT: String(port), ...opts.env })) if (v !== undefined) env[k] = v;
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`the server did not start within ${opts.startTimeoutMs ?? 90_000} ms:\n${out}`));
+    }, opts.startTimeoutMs ?? 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/listening on/i.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited while starting (code ${code}, signal ${signal}):\n${out}`));
+    });
+  });
+
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (gone) return;
+    proc.kill(signal);
+    await exited;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pid: proc.pid!,
+    output: () => out,
+    kill,
+    async stop(timeoutMs = 15_000) {
+      if (gone) return;
+      const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+      await kill('SIGTERM');
+      clearTimeout(timer);
+    },
+  };
+}
