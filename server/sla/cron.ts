@@ -32,6 +32,11 @@ export class SlaJobs {
 
   constructor(private readonly deps: SlaJobsDeps) {}
 
+  /** Whether the cron task is scheduled (tests check that stop() leaves nothing behind). */
+  get scheduled(): boolean {
+    return this.task !== null;
+  }
+
   start(): void {
     if (this.task) return;
     this.task = cron.schedule('* * * * *', () => this.tick(), { name: `sla-sweep-${this.deps.node}`, noOverlap: true });
