@@ -150,15 +150,16 @@ export class StepRunner {
       // Tasks still waiting stay in `waits`, as a resumed engine would re-emit them.
       live.log = freshLog(new Map(live.log.waits));
     } else {
-      live = this.build(input);
-      const listener = this.listener(live);
-      if (input.state) {
-        live.engine.recover(structuredClone(input.state));
-        await live.engine.resume({ listener });
-      } else {
-        await live.engine.execute({ listener, variables: input.startVariables ?? {} });
-      }
-      await settle(live);
+      const fresh = (live = this.build(input));
+      const listener = this.listener(fresh);
+      await guarded(fresh, async () => {
+        if (input.state) {
+          fresh.engine.recover(structuredClone(input.state));
+          await fresh.engine.resume({ listener });
+        } else {
+          await fresh.engine.execute({ listener, variables: input.startVariables ?? {} });
+        }
+      });
     }
     const { engine } = live;
 
@@ -169,8 +170,7 @@ export class StepRunner {
           status: 409,
         });
       }
-      engine.execution!.signal({ ...input.signal.variables, executionId: input.signal.executionId });
-      await settle(live);
+      await guarded(live, () => engine.execution!.signal({ ...input.signal!.variables, executionId: input.signal!.executionId }));
     }
 
     const { log } = live;
@@ -296,6 +296,20 @@ function liveVariables(engine: EngineLike): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) if (!ENGINE_KEYS.has(k)) out[k] = v;
   return JSON.parse(JSON.stringify(out));
+}
+
+/**
+ * Whatever the engine throws (a loop without a wait state overflows the stack
+ * before any guard can stop it) is a failed step, reported as engine_error:
+ * never a 500 without an incident.
+ */
+async function guarded(live: LiveEngine, act: () => Promise<unknown> | void): Promise<void> {
+  try {
+    await act();
+    await settle(live);
+  } catch (err) {
+    live.log.failure ??= err as Error;
+  }
 }
 
 async function settle(live: LiveEngine): Promise<void> {
