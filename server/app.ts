@@ -16,6 +16,11 @@ import { authRouter } from './api/auth.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
+import { createSla, type Sla } from './sla/index.ts';
+import { slaRouter } from './api/sla.ts';
+import { metricsRouter } from './api/metrics.ts';
+import { auditRouter } from './api/audit.ts';
+import { calendarRouter } from './api/calendar.ts';
 import { statsRouter } from './api/stats.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +41,8 @@ export interface App {
   express: express.Express;
   ctx: AppContext;
   scheduler: Scheduler;
+  /** SLA calendars, clocks and the periodic sweep. */
+  sla: Sla;
   /** Migrates, seeds, deploys the process files; starts background work when `background`. */
   start(opts?: { background?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -48,10 +55,14 @@ export function createApp(deps: AppDeps): App {
   const knex = db.knex;
   const node = deps.node ?? `${os.hostname()}:${process.pid}`;
   let scheduler: Scheduler;
+  // Working-time FEEL functions and SLA clocks read calendars cached in memory (FEEL runs synchronously).
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p) });
   const runtime = createCaseRuntime({
     knex,
     clock,
     node,
+    functions: sla.functions,
+    onStep: sla.onStep,
     // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
     onWakeChanged: (at) => {
       scheduler?.poke();
@@ -71,6 +82,10 @@ export function createApp(deps: AppDeps): App {
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
   api.use(tasksRouter(ctx));
+  api.use(slaRouter(ctx, sla));
+  api.use(metricsRouter(ctx));
+  api.use(auditRouter(ctx));
+  api.use(calendarRouter(ctx, sla));
   api.use(statsRouter(ctx));
   app.use('/api/v1', api);
   app.get('/healthz', async (_req, res) => {
@@ -89,9 +104,11 @@ export function createApp(deps: AppDeps): App {
     express: app,
     ctx,
     scheduler,
+    sla,
     async start(opts = {}) {
       await migrateLatest(knex, db.schema);
       await ensureRegions(knex);
+      await sla.load();
       if (deps.demo) {
         const n = await seedDemoUsers(knex, clock.now());
         if (n) log(`seeded ${n} demo users (password "demo")`);
@@ -101,10 +118,12 @@ export function createApp(deps: AppDeps): App {
       if (opts.background) {
         background = true;
         await scheduler.start();
+        await sla.startBackground();
       }
     },
     async stop() {
       if (background) await scheduler.stop();
+      if (background) await sla.stop();
     },
   };
 }
