@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from './clock/index.ts';
 import type { Guard } from './auth/index.ts';
 import type { CaseRuntime } from './cases/index.ts';
+import type { Sealer } from './crypto/index.ts';
 
 /** What routers receive: built once by createApp. */
 export interface AppContext {
@@ -10,4 +11,6 @@ export interface AppContext {
   auth: Guard;
   runtime: CaseRuntime;
   log: (msg: string) => void;
+  /** Seals and hashes citizens' personal data (server/crypto). */
+  sealer: Sealer;
 }

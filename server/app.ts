@@ -16,6 +16,11 @@ import { authRouter } from './api/auth.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
+import { trackRouter } from './api/track.ts';
+import { openApiRouter } from './api/openapi.ts';
+import { DOCS_PAGE } from './api/docs-page.ts';
+import { documentOtherRoutes } from './api/docs-routes.ts';
+import { createSealer, DEVELOPMENT_KEY } from './crypto/index.ts';
 import { createSla, type Sla } from './sla/index.ts';
 import { slaRouter } from './api/sla.ts';
 import { metricsRouter } from './api/metrics.ts';
@@ -33,6 +38,8 @@ export interface AppDeps {
   node?: string;
   /** Seed demo users (never in production). */
   demo?: boolean;
+  /** 32-byte key sealing citizens' contact data (main.ts reads BANGNI_SECRET_KEY); absent: the development key. */
+  secretKey?: Buffer;
   /** Directory of BPMN files deployed at startup; null to deploy none. */
   processesDir?: string | null;
 }
@@ -70,7 +77,9 @@ export function createApp(deps: AppDeps): App {
     },
   });
   const auth = createGuard(knex, clock);
-  const ctx: AppContext = { knex, clock, auth, runtime, log };
+  if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
+  const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
+  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 
   const app = express();
@@ -82,12 +91,15 @@ export function createApp(deps: AppDeps): App {
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
   api.use(tasksRouter(ctx));
+  api.use(trackRouter(ctx));
   api.use(slaRouter(ctx, sla));
   api.use(metricsRouter(ctx));
   api.use(auditRouter(ctx));
   api.use(calendarRouter(ctx, sla));
   api.use(statsRouter(ctx));
   app.use('/api/v1', api);
+  documentOtherRoutes();
+  app.use('/api', openApiRouter(DOCS_PAGE));
   app.get('/healthz', async (_req, res) => {
     await knex.raw('select 1');
     res.json({ ok: true, db: db.kind });

@@ -2,17 +2,20 @@ import path from 'node:path';
 import { createApp, REPO_ROOT } from './app.ts';
 import { openDb } from './db/index.ts';
 import { systemClock } from './clock/index.ts';
+import { loadSecretKey } from './crypto/index.ts';
 
 /** Reads the environment, builds the app, listens. The only place that does. */
 async function main(): Promise<void> {
   const env = process.env;
   const demo = env.BANGNI_DEMO !== '0';
   const url = env.DATABASE_URL || undefined;
+  // Before the database opens: a production start without a real key is refused at once.
+  const secretKey = loadSecretKey(env, { demo, warn: (m) => console.warn(m) });
   const dataDir = path.resolve(env.BANGNI_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
   // BANGNI_DB_SCHEMA: several instances (the benchmark, scale-out tests) on one database, each in its own schema.
   const schema = env.BANGNI_DB_SCHEMA || undefined;
   const db = await openDb(url ? { url, schema, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir, schema });
-  const app = createApp({ db, clock: systemClock, demo, node: env.BANGNI_NODE });
+  const app = createApp({ db, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey });
   await app.start({ background: true });
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {

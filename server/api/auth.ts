@@ -1,28 +1,61 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { login, logout } from '../auth/index.ts';
+import { CASE_WORKERS, ROLES, login, logout } from '../auth/index.ts';
 import { listRegions } from '../regions/index.ts';
+import { routes } from './openapi.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
+const regionQuery = z.object({ region: z.string().max(40).optional() });
+const TAGS = ['auth'];
 
 export function authRouter(ctx: AppContext): Router {
   const r = Router();
-  r.post('/auth/login', async (req, res) => {
-    const body = loginBody.parse(req.body);
+  const { auth } = ctx;
+  const api = routes(r, auth);
+
+  api.post('/auth/login', {
+    summary: 'Log in: `{username, password}` → `{token, expiresAt, user}`; send the token as `Authorization: Bearer <token>`',
+    tags: TAGS, roles: 'public', body: loginBody, errors: { 401: ['login_failed'] },
+  }, async (_req, res, { body }) => {
     const { token, expiresAt, user } = await login(ctx.knex, ctx.clock.now(), body.username, body.password);
     res.json({ token, expiresAt, user });
   });
-  r.post('/auth/logout', async (req, res) => {
+
+  api.post('/auth/logout', { summary: 'Log out (the token stops working)', tags: TAGS, roles: 'public', status: 204 }, async (req, res) => {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) await logout(ctx.knex, header.slice(7).trim());
     res.status(204).end();
   });
-  r.get('/auth/me', ctx.auth.require('dispatcher', 'handler', 'leader', 'designer', 'auditor', 'admin'), (req, res) => {
+
+  api.get('/auth/me', { summary: 'The logged-in user: role, region, groups', tags: TAGS, roles: [...ROLES] }, (req, res) => {
     res.json({ user: req.user });
   });
-  r.get('/regions', async (_req, res) => {
+
+  api.get('/regions', { summary: 'Regions (旗县区) with names', tags: ['regions'], roles: 'public' }, async (_req, res) => {
     res.json({ items: await listRegions(ctx.knex) });
   });
+
+  api.get('/groups', {
+    summary: 'Units (groups) of a region: dispatch targets and co-handlers', tags: ['regions'], roles: [...ROLES], query: regionQuery,
+  }, async (req, res, { query }) => {
+    const region = query.region ?? auth.homeRegion(req);
+    if (region) auth.checkRegion(req, region);
+    const q = ctx.knex('groups').orderBy(['region_id', 'code']).select('region_id as region', 'code', 'name');
+    if (region) q.where({ region_id: region });
+    res.json({ items: await q });
+  });
+
+  api.get('/users', {
+    summary: 'Staff of a region (to assign or delegate a task): username, name, role, groups', tags: ['regions'], roles: CASE_WORKERS, query: regionQuery,
+  }, async (req, res, { query }) => {
+    const region = query.region ?? auth.homeRegion(req);
+    if (region) auth.checkRegion(req, region);
+    const q = ctx.knex('users').where({ active: true }).whereIn('role', ['dispatcher', 'handler', 'leader']).orderBy('username')
+      .select('username', 'display_name as displayName', 'role', 'region_id as region', 'groups');
+    if (region) q.where({ region_id: region });
+    res.json({ items: await q });
+  });
+
   return r;
 }

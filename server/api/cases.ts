@@ -1,26 +1,159 @@
-import { Router } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
-import { getCaseDetail, newCaseSchema, startCase } from '../cases/index.ts';
+import {
+  addAttachment, addComment, attachmentFieldsSchema, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
+  MAX_ATTACHMENT_BYTES, mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
+  submitCase, tooLarge, transferEmergency, transferSchema,
+} from '../cases/index.ts';
+import { addCoHandlers, coHandlersSchema } from '../tasks/index.ts';
+import { AppError, notFound } from '../errors/index.ts';
 import { idParam } from './definitions.ts';
+import { routes } from './openapi.ts';
+
+const TAGS = ['cases'];
+const CASE_ERRORS = { 404: ['not_found'], 409: ['case_not_open'] };
+const idempotencyHeader = { name: 'Idempotency-Key', description: 'Any unique string per submission (e.g. a UUID): a retry with the same key returns the first answer, never a second case.' };
+const leaderClaimBody = z.object({ note: z.string().max(500).optional() });
+
+const uploader = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5 } }).single('file');
+/** multer, with its errors in our shape (413 for a file over 10 MB). */
+const upload: RequestHandler = (req, res, next) =>
+  uploader(req, res, (err: unknown) => {
+    if (!err) return next();
+    if (err instanceof multer.MulterError) return next(err.code === 'LIMIT_FILE_SIZE' ? tooLarge() : new AppError('upload_invalid', `The upload is not valid: ${err.message}.`, { status: 400 }));
+    next(err);
+  });
 
 export function casesRouter(ctx: AppContext): Router {
   const r = Router();
   const { auth } = ctx;
+  const api = routes(r, auth);
+
+  /** 404 before anything else for a case of another region (and before an upload is read). */
+  const caseInRegion = async (req: Request): Promise<number> => {
+    const id = idParam(String(req.params.id));
+    const row = await ctx.knex('cases').where({ id }).first('region_id');
+    if (!row) throw notFound('Case', id);
+    auth.hideOtherRegion(req, row.region_id, 'Case', id);
+    return id;
+  };
+  const guardCase: RequestHandler = async (req, _res, next) => {
+    await caseInRegion(req);
+    next();
+  };
 
   // Citizens submit without logging in; staff (e.g. a hotline dispatcher) may submit for them.
-  r.post('/cases', async (req, res) => {
-    const body = newCaseSchema.parse(req.body);
+  api.post('/cases', {
+    summary: 'Submit a request (citizens anonymously, or staff for them); returns the case number and a tracking code',
+    tags: TAGS, roles: 'public', body: newCaseSchema, headers: [idempotencyHeader], status: 201,
+    response: '`{id, caseNo, status, trackingCode}`; the same response again for a retried Idempotency-Key',
+    errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown'] },
+  }, async (req, res, { body }) => {
     if (req.user && req.user.role !== 'admin') auth.checkRegion(req, body.region);
-    const started = await startCase(ctx.runtime, body, auth.actor(req));
-    res.status(201).json({ id: started.id, caseNo: started.caseNo, status: started.status });
+    const key = req.get('idempotency-key')?.trim();
+    if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 characters.', { status: 422, details: { fields: [{ field: 'Idempotency-Key', rule: 'length', message: '1–200 characters' }] } });
+    const result = await submitCase(ctx.runtime, ctx.sealer, body, auth.actor(req), key || undefined);
+    if (result.replayed) res.set('Idempotent-Replayed', 'true');
+    res.status(result.status).json(result.body);
   });
 
-  r.get('/cases/:id', auth.require(...CASE_WORKERS, 'auditor'), async (req, res) => {
-    const id = idParam(req.params.id);
+  api.get('/cases', {
+    summary: 'Cases of my regions, newest first, paged with total; `phone` searches by keyed hash (dispatchers)',
+    tags: TAGS, roles: [...CASE_WORKERS, 'auditor'], query: caseQuerySchema,
+  }, async (req, res, { query }) => {
+    if (query.region) auth.checkRegion(req, query.region);
+    const user = auth.user(req);
+    if (query.phone && user.role !== 'dispatcher' && user.role !== 'admin') throw new AppError('forbidden', 'Only dispatchers search by phone number.', { status: 403 });
+    res.json(await listCases(ctx.knex, auth.regions(req), query, query.phone ? phoneHash(ctx.sealer, query.phone) : undefined));
+  });
+
+  api.get('/cases/:id', {
+    summary: 'A case with its tasks, timeline, comments, attachments, leader claim and contact (masked but for dispatchers; each unmasked view is logged)',
+    tags: TAGS, roles: [...CASE_WORKERS, 'auditor'], errors: { 404: ['not_found'] },
+  }, async (req, res) => {
+    const id = await caseInRegion(req);
     const detail = await getCaseDetail(ctx.knex, id);
-    auth.hideOtherRegion(req, detail.region as string, 'Case', id);
-    res.json(detail);
+    const row = await ctx.knex('cases').where({ id }).first('region_id', 'confidential', 'contact_name_enc', 'contact_phone_enc', 'contact_id_enc');
+    const user = auth.user(req);
+    const { contact, unmasked } = contactFor(user, ctx.sealer, row);
+    await logUnmaskedView(ctx.knex, ctx.clock.now(), { actor: user.username, caseId: id, regionId: row.region_id, fields: unmasked, purpose: 'case detail' });
+    res.json({ ...detail, contact });
+  });
+
+  api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.status(201).json(await addComment(ctx, id, auth.actor(req), body.body));
+  });
+
+  api.post('/cases/:id/attachments', {
+    summary: 'Upload a photo or PDF (multipart field `file`, ≤10 MB; JPEG, PNG, WebP, HEIC, PDF by content)',
+    tags: TAGS, roles: CASE_WORKERS, multipart: { file: 'file', fields: attachmentFieldsSchema }, status: 201,
+    errors: { 404: ['not_found'], 400: ['upload_invalid', 'file_missing'], 413: ['attachment_too_large'], 422: ['attachment_type'] },
+  }, guardCase, upload, async (req, res) => {
+    const id = idParam(String(req.params.id));
+    if (!req.file) throw new AppError('file_missing', 'Send the file as multipart/form-data field "file".', { status: 400 });
+    const fields = attachmentFieldsSchema.parse(req.body ?? {});
+    res.status(201).json(await addAttachment(ctx, id, auth.actor(req), { filename: req.file.originalname, data: req.file.buffer, purpose: fields.purpose }));
+  });
+
+  api.get('/cases/:id/attachments/:attachmentId', {
+    summary: 'Download an attachment', tags: TAGS, roles: [...CASE_WORKERS, 'auditor'], produces: 'application/octet-stream', errors: { 404: ['not_found'] },
+  }, async (req, res) => {
+    const id = await caseInRegion(req);
+    const a = await readAttachment(ctx.knex, id, idParam(String(req.params.attachmentId)));
+    res.type(a.mediaType).set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`).set('X-Content-Type-Options', 'nosniff').send(a.data);
+  });
+
+  api.post('/cases/:id/claim', {
+    summary: '领导认领: a leader takes personal charge of the case', tags: TAGS, roles: ['leader', 'admin'], body: leaderClaimBody,
+    errors: { ...CASE_ERRORS, 409: ['case_not_open', 'case_already_claimed'] },
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.json(await leaderClaim(ctx, id, auth.actor(req), body.note));
+  });
+
+  api.post('/cases/:id/co-handlers', {
+    summary: '协办: open co-handling tasks for other units beside the lead unit (主办)', tags: TAGS, roles: ['dispatcher', 'leader', 'admin'], body: coHandlersSchema, status: 201,
+    errors: CASE_ERRORS,
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.status(201).json(await addCoHandlers(ctx, id, auth.actor(req), body));
+  });
+
+  api.post('/cases/:id/transfer', {
+    summary: '转110/119/120/122: emergency transfer; the case closes at once with the reason', tags: TAGS, roles: ['dispatcher', 'admin'], body: transferSchema, errors: CASE_ERRORS,
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.json(await transferEmergency(ctx, id, auth.actor(req), body));
+  });
+
+  api.post('/cases/:id/not-accepted', {
+    summary: '不予受理: refuse with the reason and the legal route; the case closes at once', tags: TAGS, roles: ['dispatcher', 'admin'], body: notAcceptedSchema, errors: CASE_ERRORS,
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.json(await refuseCase(ctx, id, auth.actor(req), body));
+  });
+
+  api.post('/cases/:id/merge', {
+    summary: '并单: merge this duplicate into a parent case; it closes with the parent', tags: TAGS, roles: ['dispatcher', 'admin'], body: mergeSchema,
+    errors: { 404: ['not_found'], 409: ['case_not_open', 'parent_not_open'], 422: ['merge_into_itself', 'merge_other_region'] },
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    const parent = await ctx.knex('cases').where({ id: body.parentId }).first('region_id');
+    if (!parent) throw notFound('Case', body.parentId);
+    auth.hideOtherRegion(req, parent.region_id, 'Case', body.parentId);
+    res.json(await mergeCase(ctx, id, auth.actor(req), body));
+  });
+
+  api.post('/cases/:id/reopen', {
+    summary: '重办: reopen a closed case after an unsatisfied evaluation found reasonable (counter + 1)', tags: TAGS, roles: ['dispatcher', 'leader', 'admin'], body: reopenSchema,
+    errors: { 404: ['not_found'], 409: ['reopen_not_allowed'], 422: ['validation_failed'] },
+  }, async (req, res, { body }) => {
+    const id = await caseInRegion(req);
+    res.json(await reopenCase(ctx.runtime, id, auth.actor(req), body));
   });
 
   return r;

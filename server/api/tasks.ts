@@ -1,40 +1,81 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { CASE_WORKERS, type User } from '../auth/index.ts';
-import { AppError } from '../errors/index.ts';
-import { completeTask, listTasks, taskQuerySchema, type TaskScope } from '../tasks/index.ts';
+import { CASE_WORKERS } from '../auth/index.ts';
+import { taskView } from '../cases/index.ts';
+import { AppError, notFound } from '../errors/index.ts';
+import {
+  assignSchema, assignTask, claimTask, completeTask, extensionSchema, listTasks, mayWork, requestExtension, returnSchema, returnTask, taskQuerySchema, unclaimTask,
+  type TaskScope,
+} from '../tasks/index.ts';
 import { idParam } from './definitions.ts';
+import { routes } from './openapi.ts';
 
-const completeBody = z.object({ variables: z.record(z.string(), z.unknown()).default({}) });
-
-/** Whether this user may work on a task offered to these groups / this assignee. */
-export function mayWork(user: User, task: { region_id: string; candidate_groups: string[]; candidate_users?: string[]; assignee: string | null }): boolean {
-  if (user.role === 'admin') return true;
-  if (user.regionId !== task.region_id) return false;
-  if (task.assignee) return task.assignee === user.username || user.role === 'leader' || user.role === 'dispatcher';
-  if ((task.candidate_users ?? []).includes(user.username)) return true;
-  // Dispatchers act for citizens on the phone (e.g. record an evaluation).
-  if (user.role === 'dispatcher' && task.candidate_groups.includes('citizen')) return true;
-  return task.candidate_groups.some((g) => user.groups.includes(g));
-}
+const completeBody = z.object({ variables: z.record(z.string(), z.unknown()).default({}).describe('The task form\'s values, by field id') });
+const TAGS = ['tasks'];
+const TASK_ERRORS = { 404: ['not_found'], 409: ['task_not_open'] };
 
 export function tasksRouter(ctx: AppContext): Router {
   const r = Router();
   const { auth } = ctx;
+  const api = routes(r, auth);
+  /** Region first, as 404: a task of another region is not even confirmed to exist. */
+  const inRegion = (req: Request, taskId: number) => (task: Record<string, any>) => auth.hideOtherRegion(req, task.region_id, 'Task', taskId);
 
-  r.get('/tasks', auth.require(...CASE_WORKERS), async (req, res) => {
-    const q = taskQuerySchema.parse(req.query);
-    if (q.region) auth.checkRegion(req, q.region);
+  api.get('/tasks', {
+    summary: 'Task list: filters, sort, paging with total',
+    description: 'Handlers see tasks offered to their groups or to them; dispatchers and leaders every task of their region; admin all. `assignee=me` for my tasks.',
+    tags: TAGS, roles: CASE_WORKERS, query: taskQuerySchema,
+  }, async (req, res, { query }) => {
+    if (query.region) auth.checkRegion(req, query.region);
     const user = auth.user(req);
     const scope: TaskScope = { regions: auth.regions(req) };
     if (user.role === 'handler') scope.groupsOrUser = { groups: user.groups, user: user.username };
-    res.json(await listTasks(ctx.knex, ctx.clock.now(), scope, q, user.username));
+    if (query.mine === 'true') query.assignee = 'me';
+    if (query.myGroups === 'true') scope.groupsOrUser = { groups: user.groups, user: user.username };
+    res.json(await listTasks(ctx.knex, ctx.clock.now(), scope, query, user.username));
   });
 
-  r.post('/tasks/:id/complete', auth.require(...CASE_WORKERS), async (req: Request, res) => {
+  api.get('/tasks/:id', {
+    summary: 'One task with its form fields (type, required, enum values, constraints) and its case summary',
+    tags: TAGS, roles: CASE_WORKERS, errors: { 404: ['not_found'] },
+  }, async (req, res) => {
+    const id = idParam(String(req.params.id));
+    const row = await ctx.knex('tasks as t').join('cases as c', 'c.id', 't.case_id').where('t.id', id)
+      .first('t.*', 'c.case_no', 'c.title as case_title', 'c.category', 'c.urgency', 'c.status as case_status');
+    if (!row) throw notFound('Task', id);
+    auth.hideOtherRegion(req, row.region_id, 'Task', id);
+    res.json({
+      ...taskView(row),
+      case: { id: Number(row.case_id), caseNo: row.case_no, title: row.case_title, category: row.category, urgency: row.urgency, status: row.case_status },
+      mayWork: mayWork(auth.user(req), row),
+    });
+  });
+
+  api.post('/tasks/:id/claim', { summary: '签收: sign for (claim) a task', tags: TAGS, roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_already_claimed'] } }, async (req, res) => {
+    const id = idParam(String(req.params.id));
+    res.json(await claimTask(ctx, id, auth.user(req), inRegion(req, id)));
+  });
+
+  api.post('/tasks/:id/unclaim', { summary: 'Give a claimed task back to its groups', tags: TAGS, roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_not_claimed'] } }, async (req, res) => {
+    const id = idParam(String(req.params.id));
+    res.json(await unclaimTask(ctx, id, auth.user(req), inRegion(req, id)));
+  });
+
+  api.post('/tasks/:id/assign', {
+    summary: 'Assign (leaders, dispatchers) or delegate (the assignee) to a user of the same region',
+    tags: TAGS, roles: CASE_WORKERS, body: assignSchema, errors: { ...TASK_ERRORS, 422: ['assignee_invalid'] },
+  }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
+    res.json(await assignTask(ctx, id, auth.user(req), body, inRegion(req, id)));
+  });
+
+  api.post('/tasks/:id/complete', {
+    summary: 'Complete a task with its form; 422 names each bad field',
+    tags: TAGS, roles: CASE_WORKERS, body: completeBody,
+    errors: { 404: ['not_found'], 409: ['task_not_open', 'task_on_hold', 'cohandlers_pending', 'case_not_open'], 422: ['form_invalid'] },
+  }, async (req, res, { body }) => {
     const taskId = idParam(String(req.params.id));
-    const body = completeBody.parse(req.body ?? {});
     const user = auth.user(req);
     const result = await completeTask(ctx.runtime, {
       taskId,
@@ -46,6 +87,23 @@ export function tasksRouter(ctx: AppContext): Router {
       },
     });
     res.json(result);
+  });
+
+  api.post('/tasks/:id/return', {
+    summary: '退单: return the task with a reason; the dispatchers review it (改派 or 驳回)',
+    tags: TAGS, roles: CASE_WORKERS, body: returnSchema, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'return_not_allowed', 'return_pending'] },
+  }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
+    res.status(201).json(await returnTask(ctx, id, auth.user(req), body, inRegion(req, id)));
+  });
+
+  api.post('/tasks/:id/extension', {
+    summary: '延期: ask for a later due time before the deadline; a leader approves',
+    tags: TAGS, roles: CASE_WORKERS, body: extensionSchema, status: 201,
+    errors: { ...TASK_ERRORS, 409: ['task_not_open', 'extension_too_late', 'extension_pending', 'extension_not_allowed'] },
+  }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
+    res.status(201).json(await requestExtension(ctx, id, auth.user(req), body, inRegion(req, id)));
   });
 
   return r;

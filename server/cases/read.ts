@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors/index.ts';
+import { attachmentView, commentView } from './notes.ts';
 
 export const CASE_COLUMNS = [
   'id', 'region_id', 'case_no', 'definition_id', 'process_key', 'status', 'category', 'urgency', 'title', 'description',
   'location', 'channel', 'community', 'variables', 'state_version', 'next_wake_at', 'incident', 'end_element_id',
-  'created_at', 'updated_at', 'closed_at',
+  'created_at', 'updated_at', 'closed_at', 'confidential', 'reopen_count', 'parent_case_id', 'leader_claimed_by',
+  'leader_claimed_at', 'close_kind', 'close_reason',
 ];
 
 export function caseView(row: Record<string, unknown>) {
@@ -30,6 +32,12 @@ export function caseView(row: Record<string, unknown>) {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     closedAt: row.closed_at,
+    confidential: row.confidential ?? false,
+    reopenCount: row.reopen_count ?? 0,
+    parentCaseId: row.parent_case_id ? Number(row.parent_case_id) : null,
+    leaderClaim: row.leader_claimed_by ? { by: row.leader_claimed_by, at: row.leader_claimed_at } : null,
+    closeKind: row.close_kind ?? null,
+    closeReason: row.close_reason ?? null,
   };
 }
 
@@ -37,12 +45,18 @@ export function caseView(row: Record<string, unknown>) {
 export async function getCaseDetail(knex: Knex, id: number) {
   const row = await knex('cases').where({ id }).first(CASE_COLUMNS);
   if (!row) throw notFound('Case', id);
-  const [tasks, events] = await Promise.all([
+  const [tasks, events, comments, attachments, children] = await Promise.all([
     knex('tasks').where({ case_id: id }).orderBy('id'),
     knex('case_events').where({ case_id: id }).orderBy('seq').select('seq', 'at', 'actor', 'type', 'data'),
+    knex('case_comments').where({ case_id: id }).orderBy('id'),
+    knex('case_attachments').where({ case_id: id }).orderBy('id'),
+    knex('cases').where({ parent_case_id: id }).orderBy('id').select('id', 'case_no', 'status'),
   ]);
   return {
     ...caseView(row),
+    comments: comments.map(commentView),
+    attachments: attachments.map(attachmentView),
+    mergedCases: children.map((c: Record<string, unknown>) => ({ id: Number(c.id), caseNo: c.case_no, status: c.status })),
     openTasks: tasks.filter((t: { status: string }) => t.status === 'open').map(taskView),
     tasks: tasks.map(taskView),
     timeline: events,
@@ -69,5 +83,10 @@ export function taskView(t: Record<string, unknown>) {
     completedBy: t.completed_by,
     createdAt: t.created_at,
     endedAt: t.ended_at,
+    kind: t.kind ?? 'process',
+    subjectTaskId: t.subject_task_id ? Number(t.subject_task_id) : null,
+    request: t.request ?? null,
+    claimedAt: t.claimed_at ?? null,
+    onHold: t.on_hold ?? false,
   };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { appendEvents, type NewEvent } from '../audit/index.ts';
 import type { StepResult } from '../engine/index.ts';
 import type { CaseRuntime } from './runtime.ts';
+import { closeMergedChildren } from './children.ts';
 
 export interface LockedCase {
   id: number;
@@ -143,6 +144,8 @@ export async function saveStep(
       event_hash: head.hash,
       updated_at: now,
     });
+  // 并单: cases merged into this one close with it, however it ends (issue 3).
+  if (result.completed) await closeMergedChildren(trx, locked.id, now, actor);
   // The live engine may serve the case's next step, but only once this version is committed.
   const live = result.live;
   if (live) afterCommit(trx, () => rt.runner.keep(locked.id, locked.state_version + 1, live));

@@ -5,6 +5,7 @@ import { latestDefinitionFor } from '../definitions/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { saveStep } from './save-step.ts';
+import { contactSchema } from './contact.ts';
 
 export const CATEGORIES = ['road', 'facility', 'sanitation', 'noise', 'water', 'veterans', 'consult', 'complaint', 'other'] as const;
 export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
@@ -21,6 +22,10 @@ export const newCaseSchema = z.object({
     .object({ address: z.string().max(300).optional(), lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() })
     .optional(),
   channel: z.enum(['app', 'mini-program', 'hotline', 'web', 'open311', 'walk-in']).default('web'),
+  /** Taken at intake, sealed at rest; never part of the process variables. */
+  contact: contactSchema.optional(),
+  /** 保密件: the citizen asked for confidentiality (GB/T 33358); contact visible to dispatchers only. */
+  confidential: z.boolean().optional(),
 });
 export type NewCase = z.infer<typeof newCaseSchema>;
 
@@ -36,7 +41,17 @@ export interface StartedCase {
  * state, then stores the case, its tasks and its first events in one transaction.
  * The engine runs before the transaction, so no lock is held while it works.
  */
-export async function startCase(rt: CaseRuntime, input: NewCase, actor: string): Promise<StartedCase> {
+export async function startCase(
+  rt: CaseRuntime,
+  input: NewCase,
+  actor: string,
+  opts: {
+    /** Further case columns (sealed contact, tracking code hash), written with the case. */
+    columns?: Record<string, unknown>;
+    /** Runs in the case's transaction after it is stored (e.g. to record an idempotency key). */
+    within?: (trx: Knex.Transaction, started: StartedCase) => Promise<void>;
+  } = {},
+): Promise<StartedCase> {
   const definition = await latestDefinitionFor(rt.knex, input.region, input.processKey);
   const sourceContext = await rt.sourceFor(definition.id);
   const now = rt.clock.now();
@@ -70,6 +85,8 @@ export async function startCase(rt: CaseRuntime, input: NewCase, actor: string):
         community: input.community ?? null,
         location: input.location ? JSON.stringify(input.location) : null,
         channel: input.channel,
+        confidential: input.confidential ?? false,
+        ...(opts.columns ?? {}),
         variables: JSON.stringify(variables),
         created_at: now,
         updated_at: now,
@@ -79,10 +96,12 @@ export async function startCase(rt: CaseRuntime, input: NewCase, actor: string):
       {
         type: 'case.created',
         actor,
-        data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel },
+        data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
       },
     ]);
     await saveStep(trx, rt, { ...row, event_seq: head.seq, event_hash: head.hash }, result, actor);
-    return { id: row.id, caseNo, status: result.completed ? 'closed' : 'open', regionId: row.region_id };
+    const started = { id: Number(row.id), caseNo, status: result.completed ? 'closed' : 'open', regionId: row.region_id };
+    await opts.within?.(trx, started);
+    return started;
   });
 }

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
+import type { NewEvent } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
-import { advanceLockedCase, lockCase, recordIncident, type CaseRuntime } from '../cases/index.ts';
+import { advanceLockedCase, flushEvents, lockCase, recordIncident, type CaseRuntime } from '../cases/index.ts';
 import { checkForm } from './form.ts';
+import { decideReturn } from './return.ts';
+import { decideExtension } from './extend.ts';
 
 export interface CompleteInput {
   taskId: number;
@@ -11,24 +14,34 @@ export interface CompleteInput {
   authorize?: (task: Record<string, unknown>) => void;
 }
 
+/** A process task that answers the citizen (its form has the reply text). */
+const answersCitizen = (task: Record<string, any>) => (task.form?.fields ?? []).some((f: { id: string }) => f.id === 'replyText');
+
 /**
  * Completes a user task: locks its case, checks the form, signals the engine,
  * runs to the next wait state and saves it all in one transaction. Of two
  * concurrent completions the second waits on the lock and then finds the task
- * done: 409.
+ * done: 409. Tasks beside the engine (协办, 退单审核, 延期审批) run their rule instead.
  */
 export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
-  const first = await rt.knex('tasks').where({ id: input.taskId }).first('case_id');
+  const first = await rt.knex('tasks').where({ id: input.taskId }).first('case_id', 'region_id', 'candidate_groups', 'candidate_users', 'assignee');
   if (!first) throw notFound('Task', input.taskId);
+  input.authorize?.(first);
   try {
     return await rt.knex.transaction(async (trx: Knex.Transaction) => {
       const locked = await lockCase(trx, first.case_id);
       const task = await trx('tasks').where({ id: input.taskId }).first();
       input.authorize?.(task);
       if (task.status !== 'open') throw conflict('task_not_open', `This task is already ${task.status}.`, { status: task.status });
+      if (task.on_hold) throw conflict('task_on_hold', 'This task was returned (退单) and waits for the dispatcher\'s review.');
       const { values, problems } = checkForm(task.form?.fields, input.variables ?? {});
       if (problems.length) throw invalid('form_invalid', 'Some fields need attention.', { fields: problems });
       const now = rt.clock.now();
+      if ((task.kind ?? 'process') !== 'process') return completeSideTask(trx, rt, task, values, input.actor, now);
+      if (answersCitizen(task)) {
+        const pending = await trx('tasks').where({ case_id: task.case_id, kind: 'cohandle', status: 'open' }).select('id', 'candidate_groups');
+        if (pending.length) throw conflict('cohandlers_pending', 'Every co-handling unit (协办) must give its opinion before the reply.', { tasks: pending.map((p: { id: number; candidate_groups: string[] }) => ({ id: p.id, groups: p.candidate_groups })) });
+      }
       await trx('tasks')
         .where({ id: task.id })
         .update({ status: 'completed', outcome: JSON.stringify(values), completed_by: input.actor, ended_at: now });
@@ -43,4 +56,16 @@ export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
     if (err instanceof AppError && err.code === 'engine_error') await recordIncident(rt, first.case_id, `complete task ${input.taskId}`, err);
     throw err;
   }
+}
+
+async function completeSideTask(trx: Knex.Transaction, rt: CaseRuntime, task: Record<string, any>, values: Record<string, unknown>, actor: string, now: Date) {
+  const caseId = Number(task.case_id);
+  await trx('tasks').where({ id: task.id }).update({ status: 'completed', outcome: JSON.stringify(values), completed_by: actor, ended_at: now });
+  const events: NewEvent[] = [{ type: 'task.completed', actor, data: { taskId: task.id, elementId: task.element_id, name: task.name, kind: task.kind, values } }];
+  if (task.kind === 'return_review') await decideReturn(trx, rt, task, values, actor, now, events);
+  if (task.kind === 'extension_review') await decideExtension(trx, task, values, actor, now, events);
+  await flushEvents(trx, caseId, now, events);
+  const row = await trx('cases').where({ id: caseId }).first('status');
+  const open = await trx('tasks').where({ case_id: caseId, status: 'open' }).count<{ n: number }[]>('* as n');
+  return { taskId: Number(task.id), caseId, caseStatus: row.status, openTasks: Number(open[0].n) };
 }

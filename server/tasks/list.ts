@@ -1,19 +1,22 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { taskView } from '../cases/index.ts';
+import { taskView, whereCaseText } from '../cases/index.ts';
 
 export const taskQuerySchema = z.object({
   region: z.string().max(40).optional(),
   status: z.enum(['open', 'completed', 'cancelled']).default('open'),
   caseId: z.coerce.number().int().positive().optional(),
   group: z.string().max(80).optional(),
-  assignee: z.string().max(80).optional(),
+  assignee: z.string().max(80).optional().describe('a username, or "me"'),
+  mine: z.enum(['true', 'false']).optional().describe('only tasks assigned to me'),
+  myGroups: z.enum(['true', 'false']).optional().describe('only tasks offered to my groups (or to me)'),
+  kind: z.enum(['process', 'cohandle', 'return_review', 'extension_review']).optional(),
   unassigned: z.enum(['true', 'false']).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   dueBefore: z.coerce.date().optional(),
   category: z.string().max(40).optional(),
   urgency: z.string().max(20).optional(),
-  q: z.string().max(100).optional(),
+  q: z.string().max(100).optional().describe('text in case number, title or description'),
   sort: z.enum(['due', '-due', 'created', '-created', 'priority', '-priority']).default('due'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -48,6 +51,7 @@ export async function listTasks(knex: Knex, now: Date, scope: TaskScope, q: Task
   }
   if (q.region) base.where('t.region_id', q.region);
   if (q.caseId) base.where('t.case_id', q.caseId);
+  if (q.kind) base.where('t.kind', q.kind);
   if (q.group) base.whereRaw('t.candidate_groups @> ?::text[]', [[q.group]]);
   if (q.assignee) base.where('t.assignee', q.assignee === 'me' && me ? me : q.assignee);
   if (q.unassigned === 'true') base.whereNull('t.assignee');
@@ -55,12 +59,7 @@ export async function listTasks(knex: Knex, now: Date, scope: TaskScope, q: Task
   if (q.dueBefore) base.where('t.due_at', '<', q.dueBefore);
   if (q.category) base.where('c.category', q.category);
   if (q.urgency) base.where('c.urgency', q.urgency);
-  if (q.q) {
-    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    base.where((w) => {
-      w.whereILike('c.title', like).orWhereILike('c.description', like).orWhereILike('c.case_no', like);
-    });
-  }
+  if (q.q) whereCaseText(base, q.q);
   const [{ total }] = await base.clone().count<{ total: number }[]>('* as total');
   const rows = await base
     .clone()

@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+import type { NewEvent } from '../audit/index.ts';
+import { advanceLockedCase, lockCase } from './advance.ts';
+import type { CaseRuntime } from './runtime.ts';
+import { saveStep } from './save-step.ts';
+import { flushEvents } from './act.ts';
+import { invalid } from '../errors/index.ts';
+
+/** The variables a case starts with (start.ts); a fresh run keeps these and drops earlier task outputs. */
+export const INTAKE_VARIABLES = ['region', 'category', 'urgency', 'title', 'description', 'community', 'channel'];
+
+/**
+ * The engine "jump" for 改派 (redispatch after a return) and 重办 (reopen): every
+ * open task is cancelled and the case starts a fresh run of its own definition
+ * from the start event, with its intake variables. When `dispatch` is given,
+ * the run's first task with a `department` field (派单) is completed at once with
+ * those values, so the case lands at the new unit's first step, as a 12345
+ * operator expects: the dispatcher's decision is the dispatch. The old run's
+ * timers are gone with its state; the timeline keeps everything.
+ */
+export async function restartCase(
+  trx: Knex.Transaction,
+  rt: CaseRuntime,
+  caseId: number,
+  opts: { actor: string; now: Date; pending: NewEvent[]; extraVariables?: Record<string, unknown>; dispatch?: Record<string, unknown> },
+): Promise<void> {
+  const cancelled = await trx('tasks')
+    .where({ case_id: caseId, status: 'open' })
+    .update({ status: 'cancelled', ended_at: opts.now, on_hold: false })
+    .returning(['id', 'element_id', 'name']);
+  for (const t of cancelled) opts.pending.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name, reason: 'restart' } });
+  await flushEvents(trx, caseId, opts.now, opts.pending);
+
+  let locked = await lockCase(trx, caseId);
+  const row = await trx('cases').where({ id: caseId }).first('variables');
+  const startVariables: Record<string, unknown> = {};
+  for (const k of INTAKE_VARIABLES) if (k in (row.variables ?? {})) startVariables[k] = row.variables[k];
+  Object.assign(startVariables, opts.extraVariables ?? {});
+  const sourceContext = await rt.sourceFor(locked.definition_id);
+  const started = await rt.runner.run({ name: String(caseId), sourceContext, startVariables });
+  await saveStep(trx, rt, locked, started, opts.actor, [{ type: 'process.restarted', actor: opts.actor, data: { variables: startVariables } }]);
+  if (!opts.dispatch || started.completed) return;
+
+  const wait = started.waits.find((w) => w.form?.fields.some((f) => f.id === 'department'));
+  if (!wait) return;
+  const field = wait.form!.fields.find((f) => f.id === 'department')!;
+  const allowed = (field.values ?? []).map((v) => v.id);
+  if (allowed.length && !allowed.includes(String(opts.dispatch.department))) {
+    throw invalid('validation_failed', 'The unit is not one this process dispatches to.', { fields: [{ field: 'department', rule: 'enum', message: `must be one of ${allowed.join(', ')}` }] });
+  }
+  const task = await trx('tasks').where({ case_id: caseId, execution_id: wait.executionId }).first('id', 'element_id', 'name');
+  await trx('tasks').where({ id: task.id }).update({ status: 'completed', outcome: JSON.stringify(opts.dispatch), completed_by: opts.actor, ended_at: opts.now });
+  locked = await lockCase(trx, caseId);
+  await advanceLockedCase(trx, rt, locked, {
+    actor: opts.actor,
+    signal: { executionId: wait.executionId, variables: opts.dispatch },
+    leadEvents: [{ type: 'task.completed', actor: opts.actor, data: { taskId: task.id, elementId: task.element_id, name: task.name, values: opts.dispatch } }],
+  });
+}

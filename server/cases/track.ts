@@ -1,0 +1,61 @@
+import type { Knex } from 'knex';
+import type { Sealer } from '../crypto/index.ts';
+import { notFound } from '../errors/index.ts';
+import { trackingHash } from './intake.ts';
+
+/** Timeline events a citizen may see, and how they read. Everything else stays internal. */
+const PUBLIC_STEPS: Record<string, (data: Record<string, any>) => { step: string; detail?: string } | null> = {
+  'case.created': () => ({ step: '已受理 received' }),
+  'task.completed': (d) => (d.elementId === 'evaluate' ? { step: '已评价 evaluated' } : d.name ? { step: `${d.name} 完成 done` } : null),
+  'task.claimed': (d) => (d.name ? { step: `${d.name} 已签收 signed for` } : null),
+  'task.extended': (d) => ({ step: '办理时限已延期 deadline extended', detail: d.newDue }),
+  'task.returned': () => ({ step: '承办单位申请退单 returned for re-dispatch' }),
+  'return.decided': (d) => ({ step: d.decision === 'redispatch' ? '已改派 re-dispatched' : '退单未通过，原单位继续办理 return refused' }),
+  'case.transferred': (d) => ({ step: `已转${d.to} transferred to ${d.to}` }),
+  'case.not_accepted': (d) => ({ step: '不予受理 not accepted', detail: d.legalRoute }),
+  'case.merged': (d) => ({ step: '已并单 merged with another request', detail: d.parentCaseNo }),
+  'case.reopened': (d) => ({ step: `重办 reopened (${d.reopenCount})` }),
+  'case.leader_claimed': () => ({ step: '领导已认领 a leader took charge' }),
+  'case.closed': () => ({ step: '已办结 closed' }),
+};
+
+/**
+ * Public progress of a case for whoever holds its case number and tracking
+ * code: steps with dates and the reply, never names, phone numbers, internal
+ * comments or who did what. A wrong code answers exactly like an unknown case.
+ */
+export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string, code: string) {
+  const row = await knex('cases').where({ case_no: caseNo }).first('id', 'case_no', 'status', 'category', 'urgency', 'title', 'variables', 'tracking_code_hash', 'created_at', 'closed_at', 'close_kind', 'reopen_count');
+  if (!row || !sealer.matches('tracking-code', code.toUpperCase(), row.tracking_code_hash)) throw notFound('Case', caseNo);
+  const events = await knex('case_events').where({ case_id: row.id }).orderBy('seq').select('at', 'type', 'data');
+  const steps = [];
+  for (const e of events) {
+    const s = PUBLIC_STEPS[e.type]?.(e.data ?? {});
+    if (s) steps.push({ at: e.at, ...s });
+  }
+  const evaluate = await knex('tasks').where({ case_id: row.id, status: 'open' }).whereRaw("'citizen' = any(candidate_groups)").first('id');
+  const photos = await knex('case_attachments').where({ case_id: row.id, purpose: 'reply' }).orderBy('id').select('id', 'media_type', 'size', 'created_at');
+  const v = row.variables ?? {};
+  return {
+    caseNo: row.case_no,
+    status: row.status,
+    category: row.category,
+    urgency: row.urgency,
+    title: row.title,
+    submittedAt: row.created_at,
+    closedAt: row.closed_at,
+    closeKind: row.close_kind,
+    reopenCount: row.reopen_count,
+    steps,
+    reply: v.replyText ? { text: v.replyText, photos: photos.map((p: any) => ({ id: Number(p.id), mediaType: p.media_type, size: p.size, at: p.created_at })) } : null,
+    evaluation: v.score !== undefined && !evaluate ? { score: v.score } : null,
+    canEvaluate: Boolean(evaluate),
+  };
+}
+
+/** Finds the case behind a case number and tracking code, or 404. */
+export async function caseByTrackingCode(knex: Knex, sealer: Sealer, caseNo: string, code: string): Promise<{ id: number; regionId: string }> {
+  const row = await knex('cases').where({ case_no: caseNo }).first('id', 'region_id', 'tracking_code_hash');
+  if (!row || !sealer.matches('tracking-code', code.toUpperCase(), row.tracking_code_hash)) throw notFound('Case', caseNo);
+  return { id: Number(row.id), regionId: row.region_id };
+}
