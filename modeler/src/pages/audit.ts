@@ -3,22 +3,13 @@ import { api, query } from '../lib/api.ts';
 import { navigate } from '../lib/router.ts';
 import { CATEGORIES, type Region } from '../lib/catalog.ts';
 import { weeklyChart, weekOf, type WeekPoint } from '../lib/chart.ts';
-import { t, label, fmtDate, fmtPercent } from '../i18n/index.ts';
+import { t, label, fmtDate, fmtDuration, fmtPercent } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
 
 const DAY = 86_400_000;
 const WEEKS = 8;
 
 type Row = Record<string, any>;
-
-/** First present value among several spellings (the SLA API is young; keep the page tolerant). */
-function pick(o: Row | null | undefined, ...names: string[]): any {
-  for (const n of names) {
-    const v = n.split('.').reduce<any>((acc, k) => (acc == null ? undefined : acc[k]), o);
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
-}
 
 const dateInput = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -84,10 +75,10 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
   async function verify(caseId: string) {
     try {
       const r = await api<Row>('GET', `/audit/cases/${encodeURIComponent(caseId)}/verify`);
-      const ok = pick(r, 'ok', 'intact', 'valid') === true;
+      const ok = r.intact === true;
       mount(
         verifyResult,
-        h('div', { class: `alert ${ok ? 'ok' : 'error'}` }, ok ? t('audit.intact', { n: pick(r, 'events', 'count', 'checked') ?? '' }) : t('audit.broken', { seq: pick(r, 'brokenAt', 'firstBroken.seq', 'seq') ?? '?' })),
+        h('div', { class: `alert ${ok ? 'ok' : 'error'}` }, ok ? t('audit.intact', { caseNo: r.caseNo, n: r.events }) : t('audit.broken', { caseNo: r.caseNo, seq: r.brokenAt?.seq ?? '?', reason: r.brokenAt?.reason ?? '' })),
       );
     } catch (err) {
       mount(verifyResult, errorBox(err));
@@ -98,7 +89,9 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
     try {
       const res = await api<Response>('GET', `/sla/breaches${query({ ...params(), format: 'csv' })}`, { raw: true, headers: { accept: 'text/csv' } });
       const blob = await res.blob();
-      const a = h('a', { href: URL.createObjectURL(blob), download: `breaches-${f.region || 'all'}-${f.from}-${f.to}.csv` });
+      // The server names the file (Content-Disposition); keep its name.
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `sla-breach-${f.region || 'all'}.csv`;
+      const a = h('a', { href: URL.createObjectURL(blob), download: name });
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -110,9 +103,12 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
 
   // Tiles and the table load independently: one missing endpoint must not blank the other.
   let breaches: Row[] = [];
+  let total = 0;
   try {
-    const res = await api<Row>('GET', `/sla/breaches${query(params())}`);
-    breaches = (Array.isArray(res) ? res : pick(res, 'items', 'breaches')) ?? [];
+    // One page of up to 500 (the API's maximum) feeds both the table and the weekly chart.
+    const res = await api<Row>('GET', `/sla/breaches${query({ ...params(), pageSize: 500 })}`);
+    breaches = res.items ?? [];
+    total = res.total ?? breaches.length;
     renderTable();
   } catch (err) {
     mount(table, errorBox(err));
@@ -125,21 +121,23 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
         ? h(
             'table',
             { class: 'grid', 'data-test': 'breach-table' },
-            h('thead', null, h('tr', null, [t('case.no'), t('tasks.task'), t('tasks.groups'), t('tasks.assignee'), t('tasks.due'), t('audit.actual'), ''].map((c) => h('th', null, c)))),
+            h('caption', { class: 'muted small' }, t('audit.count', { n: total })),
+            h('thead', null, h('tr', null, [t('case.no'), t('tasks.task'), t('tasks.groups'), t('tasks.assignee'), t('tasks.due'), t('audit.actual'), t('audit.overdue'), ''].map((c) => h('th', null, c)))),
             h(
               'tbody',
               null,
               breaches.map((b) => {
-                const caseId = pick(b, 'caseId', 'case_id');
+                const caseId = b.caseId;
                 return h(
                   'tr',
                   null,
-                  h('td', { 'data-label': t('case.no') }, caseId ? h('a', { href: `/cases/${caseId}` }, pick(b, 'caseNo', 'case_no') ?? caseId) : pick(b, 'caseNo', 'case_no')),
-                  h('td', { 'data-label': t('tasks.task') }, pick(b, 'taskName', 'task_name', 'name', 'elementId') ?? '—'),
-                  h('td', { 'data-label': t('tasks.groups') }, label('group', pick(b, 'group', 'groupCode', 'responsibleGroup', 'group_code') ?? '—')),
-                  h('td', { 'data-label': t('tasks.assignee') }, pick(b, 'assignee', 'responsibleUser', 'user') ?? '—'),
-                  h('td', { 'data-label': t('tasks.due') }, fmtDate(pick(b, 'dueAt', 'due_at'))),
-                  h('td', { 'data-label': t('audit.actual') }, fmtDate(pick(b, 'actualAt', 'endedAt', 'breachedAt', 'breached_at'))),
+                  h('td', { 'data-label': t('case.no') }, h('a', { href: `/cases/${caseId}` }, b.caseNo)),
+                  h('td', { 'data-label': t('tasks.task') }, b.taskName ?? b.elementId ?? label('clock', b.clock)),
+                  h('td', { 'data-label': t('tasks.groups') }, b.groupName ?? label('group', b.group ?? '—')),
+                  h('td', { 'data-label': t('tasks.assignee') }, b.user ?? '—'),
+                  h('td', { 'data-label': t('tasks.due') }, fmtDate(b.dueAt)),
+                  h('td', { 'data-label': t('audit.actual') }, b.endedAt ? fmtDate(b.endedAt) : t('audit.stillOpen')),
+                  h('td', { 'data-label': t('audit.overdue') }, fmtDuration(Number(b.overdueMinutes) * 60_000)),
                   h('td', null, caseId ? h('button', { type: 'button', class: 'small', onclick: () => verify(String(caseId)) }, t('audit.verify')) : null),
                 );
               }),
@@ -151,13 +149,18 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
 
   try {
     const m = await api<Row>('GET', `/metrics${query(params())}`);
-    const tile = (key: string, value: unknown, test: string) => h('div', { class: 'tile', 'data-test': test }, h('div', { class: 'tile-value' }, fmtPercent(value)), h('div', { class: 'tile-label' }, t(key)));
+    // Each rate with its raw counts beside it, as the metrics configuration defines them.
+    const tile = (key: string, rate: string, test: string) => {
+      const def = m.definitions?.rates?.[rate];
+      const counts = def ? `${m.counts?.[def.numerator] ?? '—'} / ${m.counts?.[def.denominator] ?? '—'}` : '';
+      return h('div', { class: 'tile', 'data-test': test }, h('div', { class: 'tile-value' }, fmtPercent(m.rates?.[rate])), h('div', { class: 'tile-label' }, t(key)), h('div', { class: 'muted small' }, counts));
+    };
     mount(
       tiles,
-      tile('audit.responseRate', pick(m, 'responseRate', 'rates.response', 'response_rate', 'totals.responseRate'), 'tile-response'),
-      tile('audit.resolutionRate', pick(m, 'resolutionRate', 'rates.resolution', 'resolution_rate', 'totals.resolutionRate'), 'tile-resolution'),
-      tile('audit.satisfactionRate', pick(m, 'satisfactionRate', 'rates.satisfaction', 'satisfaction_rate', 'totals.satisfactionRate'), 'tile-satisfaction'),
-      tile('audit.onTimeRate', pick(m, 'onTimeRate', 'onTimeClosureRate', 'rates.onTime', 'on_time_rate', 'totals.onTimeRate'), 'tile-ontime'),
+      tile('audit.responseRate', 'responseRate', 'tile-response'),
+      tile('audit.resolutionRate', 'resolutionRate', 'tile-resolution'),
+      tile('audit.satisfactionRate', 'satisfactionRate', 'tile-satisfaction'),
+      tile('audit.onTimeRate', 'onTimeClosureRate', 'tile-ontime'),
     );
   } catch (err) {
     mount(tiles, errorBox(err));
@@ -168,8 +171,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
   const end = new Date(`${f.to}T00:00:00Z`);
   for (let i = WEEKS - 1; i >= 0; i--) weeks.push({ week: weekOf(new Date(end.getTime() - i * 7 * DAY)), breaches: 0, onTime: null });
   for (const b of breaches) {
-    const at = pick(b, 'dueAt', 'due_at', 'breachedAt');
-    const w = weeks.find((p) => p.week === weekOf(new Date(at)));
+    const w = weeks.find((p) => p.week === weekOf(new Date(b.dueAt)));
     if (w) w.breaches++;
   }
   await Promise.all(
@@ -177,7 +179,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
       const from = new Date(`${w.week}T00:00:00Z`);
       try {
         const m = await api<Row>('GET', `/metrics${query({ ...params(), from: from.toISOString(), to: new Date(from.getTime() + 7 * DAY).toISOString() })}`);
-        const v = pick(m, 'onTimeRate', 'onTimeClosureRate', 'rates.onTime', 'on_time_rate', 'totals.onTimeRate');
+        const v = m.rates?.onTimeClosureRate;
         w.onTime = v === undefined || v === null ? null : Number(v) > 1 ? Number(v) / 100 : Number(v);
       } catch {
         w.onTime = null;

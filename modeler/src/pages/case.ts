@@ -35,11 +35,13 @@ interface CaseDetail {
   createdAt: string;
   closedAt: string | null;
   dueAt?: string | null;
+  /** Masked for every role but dispatchers. */
+  contact?: { name?: string; phone?: string } | null;
   openTasks: TaskView[];
   tasks: TaskView[];
   timeline: Array<{ seq: number; at: string; actor: string; type: string; data: Record<string, any> }>;
-  comments?: Array<{ at: string; author?: string; actor?: string; text: string }>;
-  attachments?: Array<{ id: number; name?: string; filename?: string; url?: string; contentType?: string }>;
+  comments?: Array<{ id: number; author: string; body: string; createdAt: string }>;
+  attachments?: Array<{ id: number; filename: string; mediaType: string; purpose: string; uploadedBy: string; createdAt: string }>;
 }
 
 let viewer: BpmnInstance | null = null;
@@ -88,7 +90,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
         h(
           'div',
           { class: 'case-main' },
-          h('div', { class: 'card' }, h('p', null, detail.description || '—'), detail.location?.address || detail.location?.lat ? h('p', { class: 'muted' }, '📍 ', locationText(detail.location)) : null),
+          h('div', { class: 'card' }, h('p', null, detail.description || '—'), detail.location?.address || detail.location?.lat ? h('p', { class: 'muted' }, '📍 ', locationText(detail.location)) : null, detail.contact?.phone ? h('p', { class: 'muted', 'data-test': 'contact' }, '☎ ', detail.contact.phone) : null),
           slaClocks(detail),
           h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')))),
           timeline(detail),
@@ -233,25 +235,28 @@ function taskPanel(detail: CaseDetail, task: TaskView, reload: () => void): HTML
   );
 }
 
-/** Comments and site photos on the case. */
+/** Comments and photos on the case (both internal; reply photos are also shown to the citizen). */
 function commentsPanel(detail: CaseDetail, reload: () => void): HTMLElement {
-  const comments = detail.comments ?? detail.timeline.filter((e) => e.type === 'case.commented' || e.type === 'comment.added').map((e) => ({ at: e.at, author: e.actor, text: String(e.data?.text ?? '') }));
+  const comments = detail.comments ?? [];
   const form = h(
     'form',
     { class: 'stack', 'data-test': 'comment-form' },
-    h('label', null, t('case.comment'), h('textarea', { name: 'text', rows: 2, required: true })),
-    h('label', null, t('case.photo'), h('input', { name: 'file', type: 'file', accept: 'image/*', capture: 'environment' })),
+    h('label', null, t('case.comment'), h('textarea', { name: 'body', rows: 2 })),
+    h('label', null, t('case.photo'), h('input', { name: 'file', type: 'file', accept: 'image/*,application/pdf', capture: 'environment' })),
+    h('label', null, t('case.photoPurpose'), h('select', { name: 'purpose' }, h('option', { value: 'site' }, t('case.photo.site')), h('option', { value: 'reply' }, t('case.photo.reply')))),
     h('button', { type: 'submit' }, t('case.addComment')),
   );
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const text = String(formValues(form).text ?? '').trim();
+    const v = formValues(form) as Record<string, string>;
     const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
+    if (!v.body.trim() && !file) return;
     try {
-      if (text) await api('POST', `/cases/${detail.id}/comments`, { body: { text } });
+      if (v.body.trim()) await api('POST', `/cases/${detail.id}/comments`, { body: { body: v.body.trim() } });
       if (file) {
         const fd = new FormData();
         fd.append('file', file);
+        fd.append('purpose', v.purpose);
         await api('POST', `/cases/${detail.id}/attachments`, { form: fd });
       }
       toast(t('case.saved'));
@@ -260,14 +265,29 @@ function commentsPanel(detail: CaseDetail, reload: () => void): HTMLElement {
       toast(err instanceof Error ? err.message : String(err), 'error');
     }
   });
+  const photos = h('div', { class: 'photos', 'data-test': 'photos' });
+  // Attachments need the login token, so they are fetched and shown from blobs, not plain links.
+  for (const a of detail.attachments ?? []) {
+    const slot = h('a', { class: 'photo', title: `${a.filename} · ${a.uploadedBy}`, 'data-attachment-id': a.id }, a.filename);
+    photos.append(slot);
+    void api<Response>('GET', `/cases/${detail.id}/attachments/${a.id}`, { raw: true })
+      .then((res) => res.blob())
+      .then((blob) => {
+        const url = URL.createObjectURL(blob);
+        slot.setAttribute('href', url);
+        slot.setAttribute('target', '_blank');
+        if (a.mediaType.startsWith('image/')) slot.replaceChildren(h('img', { src: url, alt: a.filename }));
+      })
+      .catch(() => undefined);
+  }
   return h(
     'div',
     { class: 'card' },
     h('h2', null, t('case.comments')),
-    comments.length ? h('ul', { class: 'comments' }, comments.map((c) => h('li', null, h('div', { class: 'muted small' }, (c as { author?: string; actor?: string }).author ?? (c as { actor?: string }).actor ?? '', ' · ', fmtDate(c.at)), c.text))) : h('p', { class: 'muted' }, t('case.noComments')),
-    (detail.attachments ?? []).length
-      ? h('div', { class: 'photos' }, detail.attachments!.map((a) => h('a', { href: a.url ?? `/api/v1/cases/${detail.id}/attachments/${a.id}`, target: '_blank' }, a.name ?? a.filename ?? `#${a.id}`)))
-      : null,
+    comments.length
+      ? h('ul', { class: 'comments', 'data-test': 'comments' }, comments.map((c) => h('li', null, h('div', { class: 'muted small' }, c.author, ' · ', fmtDate(c.createdAt)), c.body)))
+      : h('p', { class: 'muted' }, t('case.noComments')),
+    photos,
     form,
   );
 }

@@ -1,7 +1,7 @@
 import { h, mount, formValues, toast } from '../lib/dom.ts';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.ts';
-import { t, label, fmtDate } from '../i18n/index.ts';
+import { t, label, fmtDate, getLang } from '../i18n/index.ts';
 import { errorBox } from './guard.ts';
 
 type Row = Record<string, any>;
@@ -34,26 +34,40 @@ export async function citizenTrackPage(outlet: HTMLElement, params: Record<strin
     mount(result, errorBox(err));
     return;
   }
-  const steps: Row[] = r.steps ?? r.timeline ?? r.progress ?? [];
-  const evaluation = r.evaluation ?? null;
-  const canEvaluate = r.canEvaluate ?? (!evaluation && (r.status === 'closed' || steps.some((s) => s.elementId === 'evaluate' && !s.endedAt)));
+  const steps: Array<{ at: string; step: string; detail?: string }> = r.steps ?? [];
+  const evaluation = r.evaluation as { score: number } | null;
+  const canEvaluate = r.canEvaluate === true;
   mount(
     result,
     h(
       'section',
       { class: 'card stack', 'data-test': 'track-result' },
       h('h2', null, r.title ?? caseNo, ' ', h('span', { class: `status ${r.status}`, 'data-test': 'track-status' }, label('status', r.status))),
-      h('p', { class: 'muted small' }, caseNo, r.category ? ` · ${label('category', r.category)}` : '', r.createdAt ? ` · ${fmtDate(r.createdAt)}` : ''),
+      h('p', { class: 'muted small' }, caseNo, r.category ? ` · ${label('category', r.category)}` : '', r.submittedAt ? ` · ${fmtDate(r.submittedAt)}` : ''),
       h(
         'ol',
         { class: 'timeline', 'data-test': 'track-steps' },
-        steps.map((s) => h('li', null, h('time', null, fmtDate(s.at ?? s.endedAt ?? s.startedAt ?? s.createdAt)), h('span', { class: 'event' }, s.name ?? s.label ?? label('event', s.type ?? s.step)), s.status ? h('span', { class: 'muted small' }, label('status', s.status)) : null)),
+        steps.map((s) => h('li', null, h('time', null, fmtDate(s.at)), h('span', { class: 'event' }, stepText(s.step)), s.detail ? h('div', { class: 'small' }, s.detail) : null)),
       ),
-      r.reply ? h('div', { class: 'reply', 'data-test': 'track-reply' }, h('h3', null, t('track.reply')), h('p', null, typeof r.reply === 'string' ? r.reply : (r.reply.text ?? JSON.stringify(r.reply)))) : null,
+      r.reply ? h('div', { class: 'reply', 'data-test': 'track-reply' }, h('h3', null, t('track.reply')), h('p', null, r.reply.text), replyPhotos(caseNo, code, r.reply.photos ?? [])) : null,
       evaluation ? h('p', { class: 'alert ok', 'data-test': 'evaluated' }, t('track.evaluated', { score: evaluation.score ?? '' })) : null,
       canEvaluate ? evaluationForm(caseNo, code) : null,
     ),
   );
+}
+
+/** Steps come as "中文 english"; show the half in the chosen language. */
+function stepText(step: string): string {
+  const m = /^([^a-zA-Z]+?)\s+([a-zA-Z].*)$/.exec(step);
+  if (!m) return step;
+  return getLang() === 'en' ? m[2] : m[1];
+}
+
+/** Reply photos are public with the tracking code, so plain image links work. */
+function replyPhotos(caseNo: string, code: string, photos: Array<{ id: number; mediaType: string }>): HTMLElement | null {
+  if (!photos.length) return null;
+  const src = (id: number) => `/api/v1/track/${encodeURIComponent(caseNo)}/attachments/${id}?code=${encodeURIComponent(code)}`;
+  return h('div', { class: 'photos' }, photos.map((p) => (p.mediaType.startsWith('image/') ? h('a', { href: src(p.id), target: '_blank', class: 'photo' }, h('img', { src: src(p.id), alt: '' })) : h('a', { href: src(p.id), target: '_blank' }, `#${p.id}`))));
 }
 
 function evaluationForm(caseNo: string, code: string): HTMLElement {

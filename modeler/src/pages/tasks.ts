@@ -56,7 +56,7 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
   const filters = h(
     'form',
     { class: 'filters', 'data-test': 'task-filters', onsubmit: (e: Event) => (e.preventDefault(), go({ q: ((e.target as HTMLFormElement).elements.namedItem('q') as HTMLInputElement).value })) },
-    h('label', null, t('tasks.scope'), select('scope', f.scope, [['all', t('tasks.scope.all')], ['mine', t('tasks.scope.mine')], ['unassigned', t('tasks.scope.unassigned')]])),
+    h('label', null, t('tasks.scope'), select('scope', f.scope, [['all', t('tasks.scope.all')], ['myGroups', t('tasks.scope.myGroups')], ['mine', t('tasks.scope.mine')], ['unassigned', t('tasks.scope.unassigned')]])),
     me.groups.length ? h('label', null, t('tasks.group'), select('group', f.group, [['', t('common.any')], ...me.groups.map((g): [string, string] => [g, label('group', g)])])) : null,
     h('label', null, t('case.category'), select('category', f.category, [['', t('common.any')], ...CATEGORIES.map((c): [string, string] => [c, label('category', c)])])),
     h('label', null, t('case.urgency'), select('urgency', f.urgency, [['', t('common.any')], ...URGENCIES.map((u): [string, string] => [u, label('urgency', u)])])),
@@ -70,7 +70,8 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
   let result: { total: number; items: TaskRow[] };
   try {
     result = await api('GET', `/tasks${query({
-      assignee: f.scope === 'mine' ? 'me' : undefined,
+      mine: f.scope === 'mine' ? 'true' : undefined,
+      myGroups: f.scope === 'myGroups' ? 'true' : undefined,
       unassigned: f.scope === 'unassigned' ? 'true' : undefined,
       group: f.group,
       category: f.category,
@@ -91,7 +92,7 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
     if (action === 'assign') {
       const who = window.prompt(t('tasks.assignTo'), '');
       if (!who) return;
-      payload = { assignee: who.trim() };
+      payload = { username: who.trim() };
     }
     try {
       await api('POST', `/tasks/${task.id}/${action}`, { body: payload ?? {} });
