@@ -54,3 +54,17 @@ export function conditional(condition: string, language = ''): string {
     <bpmn:sequenceFlow id="toEnd2" sourceRef="split" targetRef="end2" />
     <bpmn:sequenceFlow id="toEnd" sourceRef="handle" targetRef="end" />`);
 }
+
+/** start → intermediate timer `timerId` (duration) → user task `taskId` → end. */
+export const timerThenTask = (duration: string, key: string, timerId = 'wait', taskId = 'after') =>
+  processXml(
+    `<bpmn:startEvent id="start" />
+    <bpmn:intermediateCatchEvent id="${timerId}"><bpmn:timerEventDefinition id="${timerId}_def">
+      <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">${duration}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="${taskId}" name="After" camunda:candidateGroups="dispatchers" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="${timerId}" />
+    <bpmn:sequenceFlow id="f2" sourceRef="${timerId}" targetRef="${taskId}" />
+    <bpmn:sequenceFlow id="f3" sourceRef="${taskId}" targetRef="end" />`,
+    key,
+  );

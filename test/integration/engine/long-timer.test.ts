@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DAY } from '../../../server/clock/index.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { openElements } from '../../support/cases.ts';
-import { around, processXml } from '../definitions/bpmn-samples.ts';
+import { around, timerThenTask } from '../definitions/bpmn-samples.ts';
 
 /**
  * bpmn-engine arms timers with setTimeout, which cannot wait longer than
@@ -26,15 +26,7 @@ describe('engine: a 30-day timer fires after 30 days', function () {
   const firings = (caseId: number) => t.db.knex('timer_firings').where({ case_id: caseId });
 
   it('given a case waiting on a P30D intermediate timer, when 29 days pass it has not fired; at 31 days it has, once', async () => {
-    const xml = processXml(`
-      <bpmn:startEvent id="start" />
-      <bpmn:intermediateCatchEvent id="wait30"><bpmn:timerEventDefinition id="wait30_def">
-        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P30D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-      <bpmn:userTask id="followUp" name="回访" camunda:candidateGroups="dispatchers" />
-      <bpmn:endEvent id="end" />
-      <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait30" />
-      <bpmn:sequenceFlow id="f2" sourceRef="wait30" targetRef="followUp" />
-      <bpmn:sequenceFlow id="f3" sourceRef="followUp" targetRef="end" />`, 'wait-30-days');
+    const xml = timerThenTask('P30D', 'wait-30-days', 'wait30', 'followUp');
     const caseId = await deployAndStart(xml, 'wait-30-days');
     const started = t.clock.now().getTime();
     const row = await t.db.knex('cases').where({ id: caseId }).first('next_wake_at');

@@ -6,22 +6,12 @@ import type { Db } from '../../../server/db/index.ts';
 import { ensureRegions } from '../../../server/regions/index.ts';
 import { Scheduler } from '../../../server/scheduler/index.ts';
 import { freshDb, onPostgres, sameDb } from '../../support/db.ts';
-import { processXml } from '../definitions/bpmn-samples.ts';
+import { timerThenTask } from '../definitions/bpmn-samples.ts';
 
 const CASES = 1000;
 
-/** start → PT1H timer → user task "after": each case waits on exactly one timer. */
-const ONE_TIMER = processXml(
-  `<bpmn:startEvent id="start" />
-  <bpmn:intermediateCatchEvent id="hour"><bpmn:timerEventDefinition id="hour_def">
-    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-  <bpmn:userTask id="after" name="After" camunda:candidateGroups="dispatchers" />
-  <bpmn:endEvent id="end" />
-  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="hour" />
-  <bpmn:sequenceFlow id="f2" sourceRef="hour" targetRef="after" />
-  <bpmn:sequenceFlow id="f3" sourceRef="after" targetRef="end" />`,
-  'one-timer',
-);
+/** Each case waits on exactly one timer (PT1H), then on the user task "after". */
+const ONE_TIMER = timerThenTask('PT1H', 'one-timer', 'hour');
 
 describe('scheduler: two nodes on one PostgreSQL fire 1,000 timers exactly once', function () {
   this.timeout(180_000);
