@@ -22,7 +22,8 @@ export function weeklyChart(points: WeekPoint[]): SVGSVGElement {
   const H = 240;
   const pad = { l: 36, r: 40, t: 16, b: 36 };
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': t('audit.chart') });
-  const max = Math.max(1, ...points.map((p) => p.breaches));
+  // A multiple of 4 keeps the four grid steps on whole numbers.
+  const max = Math.max(4, Math.ceil(Math.max(...points.map((p) => p.breaches)) / 4) * 4);
   const iw = W - pad.l - pad.r;
   const ih = H - pad.t - pad.b;
   const step = iw / Math.max(1, points.length);

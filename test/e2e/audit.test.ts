@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { launchBrowser, loginAs, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import { complete, submit } from '../support/cases.ts';
+import { DAY } from '../../server/clock/index.ts';
+import { sweepSla } from '../../server/sla/index.ts';
+
+describe('e2e: an auditor reviews SLA breaches and exports them', function () {
+  let t: TestApp;
+  let b: BrowserSession;
+  let page: Page;
+  const cases: Record<string, { id: number; caseNo: string }> = {};
+
+  before(async function () {
+    requireChromium(this);
+    requireBuild();
+    // Start ten days back so every due time and breach lies in the dashboard's default period.
+    t = await startTestApp({ clockStart: new Date(Date.now() - 10 * DAY).toISOString() });
+    cases.water = await submit(t, { region: 'yuquan', category: 'water', title: '停水两天' });
+    cases.road = await submit(t, { region: 'yuquan', category: 'road', title: '井盖缺失' });
+    cases.done = await submit(t, { region: 'yuquan', category: 'consult', title: '咨询社保政策' });
+    cases.other = await submit(t, { region: 'saihan', category: 'water', title: '赛罕区停水' });
+    // One case handled at once and rated, so the rates have something to show.
+    await complete(t, cases.done.id, 'dispatch', 'yuquan.dispatcher', { department: 'civil-affairs' });
+    await complete(t, cases.done.id, 'verify', 'yuquan.handler', { valid: true, finding: '属实' });
+    await complete(t, cases.done.id, 'resolve', 'yuquan.handler', { resolution: '已电话解答' });
+    await complete(t, cases.done.id, 'reply', 'yuquan.handler', { replyText: '已解答' });
+    await complete(t, cases.done.id, 'evaluate', 'yuquan.dispatcher', { score: 5 });
+    t.clock.advance(3 * DAY);
+    await sweepSla(t.app.ctx);
+    b = await launchBrowser(t.url);
+    page = await b.open('/');
+  });
+
+  after(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  it("shows the region's breaches, the rate tiles and the weekly chart", async () => {
+    await loginAs(page, 'yuquan.auditor');
+    expect(new URL(page.url()).pathname).to.equal('/audit');
+    await page.waitForSelector('[data-test=breach-table] tbody tr');
+    const table = await page.textContent('[data-test=breach-table]');
+    expect(table).to.contain(cases.water.caseNo).and.contain(cases.road.caseNo).and.not.contain(cases.other.caseNo);
+    await page.waitForSelector('[data-test=tile-satisfaction] .tile-value');
+    expect(await page.textContent('[data-test=tile-satisfaction] .tile-value')).to.equal('100.0%');
+    expect(await page.textContent('[data-test=tile-response]')).to.contain('响应率');
+    await page.waitForSelector('svg.chart rect.bar', { state: 'attached' });
+    const heights = await page.$$eval('svg.chart rect.bar', (bars) => bars.map((r) => Number(r.getAttribute('height'))));
+    expect(heights).to.have.length(8);
+    expect(heights.some((h) => h > 0)).to.equal(true);
+    await b.screenshot(page, 'audit-dashboard');
+  });
+
+  it('exports the breaches as CSV that Excel and WPS open (BOM, Chinese headers)', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
+    expect(download.suggestedFilename()).to.match(/\.csv$/);
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    expect(text.charCodeAt(0)).to.equal(0xfeff);
+    expect(text).to.contain('工单编号').and.contain(cases.water.caseNo).and.not.contain(cases.other.caseNo);
+  });
+
+  it('filters by category', async () => {
+    await page.selectOption('[data-test=breach-filters] select[name=category]', 'water');
+    await page.click('[data-test=breach-filters] button[type=submit]');
+    await page.waitForURL(/category=water/);
+    await page.waitForSelector('[data-test=breach-table] tbody tr');
+    const table = await page.textContent('[data-test=breach-table]');
+    expect(table).to.contain(cases.water.caseNo).and.not.contain(cases.road.caseNo);
+  });
+
+  it("checks a case's hash chain, and sees a row edited in SQL break it", async () => {
+    await page.fill('input[name=caseId]', String(cases.water.id));
+    await page.click('form:has(input[name=caseId]) button[type=submit]');
+    await page.waitForSelector('[data-test=verify-result] .alert.ok');
+    expect(await page.textContent('[data-test=verify-result]')).to.contain('记录完整');
+
+    await t.db.knex('case_events').where({ case_id: cases.water.id, seq: 1 }).update({ data: JSON.stringify({ title: '改过的' }) });
+    await page.click('form:has(input[name=caseId]) button[type=submit]');
+    await page.waitForSelector('[data-test=verify-result] .alert.error');
+    expect(await page.textContent('[data-test=verify-result]')).to.contain('第 1 条');
+    await b.screenshot(page, 'audit-verify-broken');
+  });
+
+  it('logged no console errors', () => {
+    expect(b.consoleErrors()).to.deep.equal([]);
+  });
+});
