@@ -71,6 +71,16 @@ describe('e2e: a case worker claims and completes a task through its form', func
     expect(await page.textContent('[data-test=timeline]')).to.contain('完成环节');
   });
 
+  it('lets the dispatcher assign the next task to a handler of the region', async () => {
+    const task = await openTask(t, caseId, 'verify');
+    await page.goto('/tasks');
+    await page.click(`tr[data-task-id="${task.id}"] [data-action=assign]`);
+    await page.selectOption(`tr[data-task-id="${task.id}"] select[name=assignee]`, 'yuquan.handler');
+    await page.click(`tr[data-task-id="${task.id}"] [data-action=assign-ok]`);
+    await page.waitForFunction((id) => document.querySelector(`tr[data-task-id="${id}"]`)?.textContent?.includes('yuquan.handler'), task.id);
+    expect((await openTask(t, caseId, 'verify')).assignee).to.equal('yuquan.handler');
+  });
+
   it('lets the handler add a comment with a site photo, and the timeline and photos show them', async () => {
     await loginAs(page, 'yuquan.handler');
     await page.goto(`/cases/${caseId}`);

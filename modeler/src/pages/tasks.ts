@@ -87,15 +87,26 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
     return;
   }
 
-  const act = async (task: TaskRow, action: 'claim' | 'unclaim' | 'assign') => {
-    let payload: unknown;
-    if (action === 'assign') {
-      const who = window.prompt(t('tasks.assignTo'), '');
-      if (!who) return;
-      payload = { username: who.trim() };
-    }
+  let users: Array<{ username: string; displayName: string; role: string }> | null = null;
+  /** Replaces the row's actions with a picker of the region's staff (GET /users). */
+  const pickAssignee = async (task: TaskRow, cell: HTMLElement) => {
     try {
-      await api('POST', `/tasks/${task.id}/${action}`, { body: payload ?? {} });
+      users ??= (await api<{ items: NonNullable<typeof users> }>('GET', '/users')).items;
+    } catch (err) {
+      return toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+    const select = h('select', { name: 'assignee', 'aria-label': t('tasks.assignTo') }, users.map((u) => h('option', { value: u.username }, `${u.displayName} (${u.username})`)));
+    mount(
+      cell,
+      select,
+      h('button', { type: 'button', class: 'primary', 'data-action': 'assign-ok', onclick: () => act(task, 'assign', { username: select.value }) }, t('common.ok')),
+      h('button', { type: 'button', onclick: () => go({ offset: f.offset }) }, t('common.cancel')),
+    );
+  };
+
+  const act = async (task: TaskRow, action: 'claim' | 'unclaim' | 'assign', payload: unknown = {}) => {
+    try {
+      await api('POST', `/tasks/${task.id}/${action}`, { body: payload });
       toast(t(`tasks.done.${action}`));
       go({ offset: f.offset });
     } catch (err) {
@@ -120,7 +131,7 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
         { class: 'actions' },
         !task.assignee ? h('button', { type: 'button', 'data-action': 'claim', onclick: () => act(task, 'claim') }, t('tasks.claim')) : null,
         mine ? h('button', { type: 'button', 'data-action': 'unclaim', onclick: () => act(task, 'unclaim') }, t('tasks.unclaim')) : null,
-        ['dispatcher', 'leader', 'admin'].includes(me.role) ? h('button', { type: 'button', 'data-action': 'assign', onclick: () => act(task, 'assign') }, t('tasks.assign')) : null,
+        ['dispatcher', 'leader', 'admin'].includes(me.role) ? h('button', { type: 'button', 'data-action': 'assign', onclick: (e: Event) => pickAssignee(task, (e.target as HTMLElement).closest('td')!) }, t('tasks.assign')) : null,
         h('a', { class: 'button primary', 'data-action': 'open', href: `/cases/${task.caseId}?task=${task.id}` }, t('tasks.work')),
       ),
     );
