@@ -15,11 +15,17 @@ describe('process dongsheng/citizen-request (东胜区: 设施报修直派物业
     expect(await openElements(t, c.id)).to.deep.equal(['verifyProperty']);
     const verify = await openTask(t, c.id, 'verifyProperty');
     expect(verify.candidateGroups).to.deep.equal(['property-office']);
-    expect(new Date(verify.dueAt).getTime()).to.equal(t.clock.now().getTime() + DAY);
+    // Working time, as in the default process. Received Monday 2 March 2026 09:00 China time:
+    // one working day → the end of office hours (18:00) on Tuesday 3 March.
+    expect(verify.dueAt).to.equal('2026-03-03T10:00:00.000Z');
 
     await complete(t, c.id, 'verifyProperty', 'dongsheng.handler', { valid: true, finding: '属实' });
+    // A facility repair's resolution limit is 5 working days (sla_limits) → Monday 9 March 18:00.
+    expect((await openTask(t, c.id, 'resolveProperty')).dueAt).to.equal('2026-03-09T10:00:00.000Z');
     await complete(t, c.id, 'resolveProperty', 'dongsheng.handler', { resolution: '已维修' });
-    expect((await openTask(t, c.id, 'replyProperty')).candidateGroups).to.deep.equal(['property-office']);
+    const reply = await openTask(t, c.id, 'replyProperty');
+    expect(reply.candidateGroups).to.deep.equal(['property-office']);
+    expect(reply.dueAt).to.equal('2026-03-03T10:00:00.000Z');
     await complete(t, c.id, 'replyProperty', 'dongsheng.handler', { replyText: '楼道灯已修好' });
     await complete(t, c.id, 'evaluate', 'dongsheng.dispatcher', { score: 4 });
 
@@ -34,6 +40,7 @@ describe('process dongsheng/citizen-request (东胜区: 设施报修直派物业
     const c = await submit(t, { region: 'dongsheng', category: 'facility' });
     await complete(t, c.id, 'verifyProperty', 'dongsheng.handler', { valid: false, finding: '非物业管辖' });
     expect(await openElements(t, c.id)).to.deep.equal(['replyInvalidProperty']);
+    expect((await openTask(t, c.id, 'replyInvalidProperty')).dueAt).to.equal('2026-03-03T10:00:00.000Z');
     await complete(t, c.id, 'replyInvalidProperty', 'dongsheng.handler', { replyText: '请联系住建局' });
     expect((await caseDetail(t, c.id)).endElementId).to.equal('endInvalidProperty');
   });
@@ -45,17 +52,26 @@ describe('process dongsheng/citizen-request (东胜区: 设施报修直派物业
     expect((await openTask(t, c.id, 'verify')).candidateGroups).to.deep.equal(['street-office']);
   });
 
-  it('given a normal facility case in 物业办理, when 5 days pass, then leaders supervise while resolution stays open', async () => {
+  it('given a normal facility case in 物业办理, when its 5 working days pass (not 5 calendar days), then leaders supervise while resolution stays open', async () => {
     const c = await submit(t, { region: 'dongsheng', category: 'facility', urgency: 'normal' });
     await complete(t, c.id, 'verifyProperty', 'dongsheng.handler', { valid: true, finding: '属实' });
+    const resolve = await openTask(t, c.id, 'resolveProperty');
+    expect(resolve.dueAt).to.equal('2026-03-09T10:00:00.000Z');
 
-    t.clock.advance(5 * DAY - MINUTE);
+    // Saturday 7 March: five calendar days have passed, five working days have not.
+    t.clock.advance(5 * DAY + MINUTE);
+    await t.app.scheduler.runOnce();
+    expect(await openElements(t, c.id)).to.deep.equal(['resolveProperty']);
+
+    t.clock.set(new Date(Date.parse(resolve.dueAt) - MINUTE));
     await t.app.scheduler.runOnce();
     expect(await openElements(t, c.id)).to.deep.equal(['resolveProperty']);
 
     t.clock.advance(2 * MINUTE);
     await t.app.scheduler.runOnce();
     expect(await openElements(t, c.id)).to.deep.equal(['resolveProperty', 'supervise']);
+    // 督办 within one working day: Monday 18:01 → the end of Tuesday 10 March.
+    expect((await openTask(t, c.id, 'supervise')).dueAt).to.equal('2026-03-10T10:00:00.000Z');
     const firings = await t.db.knex('timer_firings').where({ case_id: c.id });
     expect(firings.map((f: { element_id: string }) => f.element_id)).to.deep.equal(['resolvePropertyOverdue']);
 

@@ -13,7 +13,11 @@ describe('process saihan/citizen-request (赛罕区: 退役军人服务站)', fu
   it('given a veterans case in 赛罕区, when it is submitted, then the veterans service resolves and replies in one task, then the citizen evaluates', async () => {
     const c = await submit(t, { region: 'saihan', category: 'veterans', title: '优抚金咨询' });
     expect(await openElements(t, c.id)).to.deep.equal(['veteransService']);
-    expect((await openTask(t, c.id, 'veteransService')).candidateGroups).to.deep.equal(['veterans-service']);
+    const service = await openTask(t, c.id, 'veteransService');
+    expect(service.candidateGroups).to.deep.equal(['veterans-service']);
+    // A veterans case's resolution limit is 10 working days (sla_limits, 求助/建议): received
+    // Monday 2 March 2026 09:00 China time → the end of office hours (18:00) on Monday 16 March.
+    expect(service.dueAt).to.equal('2026-03-16T10:00:00.000Z');
 
     await complete(t, c.id, 'veteransService', 'saihan.handler', { resolution: '已核发', replyText: '优抚金已发放' });
     expect(await openElements(t, c.id)).to.deep.equal(['evaluate']);
@@ -30,9 +34,15 @@ describe('process saihan/citizen-request (赛罕区: 退役军人服务站)', fu
     expect(await openElements(t, c.id)).to.deep.equal(['dispatch']);
   });
 
-  it('given a normal veterans case, when 5 days pass, then leaders supervise while the service keeps working', async () => {
+  it('given a normal veterans case, when its 10 working days pass, then leaders supervise while the service keeps working', async () => {
     const c = await submit(t, { region: 'saihan', category: 'veterans' });
-    t.clock.advance(5 * DAY + MINUTE);
+    const service = await openTask(t, c.id, 'veteransService');
+    expect(service.dueAt).to.equal('2026-03-16T10:00:00.000Z');
+    // Ten calendar days (Thursday 12 March) are not ten working days.
+    t.clock.advance(10 * DAY + MINUTE);
+    await t.app.scheduler.runOnce();
+    expect(await openElements(t, c.id)).to.deep.equal(['veteransService']);
+    t.clock.set(new Date(Date.parse(service.dueAt) + MINUTE));
     await t.app.scheduler.runOnce();
     expect(await openElements(t, c.id)).to.deep.equal(['supervise', 'veteransService']);
     await complete(t, c.id, 'supervise', 'saihan.leader', { instruction: '加快办理' });
