@@ -143,7 +143,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
               }),
             ),
           )
-        : h('p', { class: 'empty' }, t('audit.noBreaches')),
+        : h('p', { class: 'empty-note' }, t('audit.noBreaches')),
     );
   }
 

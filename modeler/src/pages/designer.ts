@@ -99,7 +99,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
     closePane();
     try {
       const xml = await api<string>('GET', `/definitions/${d.id}/xml`);
-      await show(modeler, xml, { leftPad: 110 });
+      await show(modeler, xml, { leftPad: 160 });
       current = d;
       problemsBox.hidden = true;
       status.textContent = t('designer.editing', { name: d.name ?? d.key, version: d.version, region: regionName(d.region) }) + (d.region !== region ? ` — ${t('designer.fromDefault', { region: regionName(region) })}` : '');

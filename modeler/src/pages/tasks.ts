@@ -147,7 +147,7 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
           h('thead', null, h('tr', null, [t('case.no'), t('case.title'), t('tasks.task'), t('tasks.groups'), t('tasks.assignee'), t('tasks.due'), ''].map((c) => h('th', null, c)))),
           h('tbody', null, rows),
         )
-      : h('p', { class: 'empty' }, t('tasks.none')),
+      : h('p', { class: 'empty-note' }, t('tasks.none')),
     h(
       'div',
       { class: 'pager' },
