@@ -34,14 +34,16 @@ export class SlaConfigCache {
   private calendars = new Map<string, WorkCalendar>();
   private limits = new Map<string, LimitRow>();
 
-  /** Reads every region's calendar rows, office hours and limits (a few hundred rows). */
+  /**
+   * Reads every region's calendar rows, office hours and limits (a few hundred rows).
+   * `knex` may be a transaction (extendDue): one connection, so the reads go one
+   * after the other — overlapping queries on one pg client are deprecated (pg@9 drops them).
+   */
   async reload(knex: Knex): Promise<void> {
-    const [days, years, hours, limits] = await Promise.all([
-      knex('calendar_days').select('region_id', knex.raw("to_char(day, 'YYYY-MM-DD') as day"), 'kind', 'name'),
-      knex('calendar_years').select('region_id', 'year'),
-      knex('office_hours').select('region_id', 'time_zone', 'periods'),
-      knex('sla_limits').select('*'),
-    ]);
+    const days = await knex('calendar_days').select('region_id', knex.raw("to_char(day, 'YYYY-MM-DD') as day"), 'kind', 'name');
+    const years = await knex('calendar_years').select('region_id', 'year');
+    const hours = await knex('office_hours').select('region_id', 'time_zone', 'periods');
+    const limits = await knex('sla_limits').select('*');
     const raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
     for (const d of days) {
       if (!raw.days.has(d.region_id)) raw.days.set(d.region_id, new Map());
