@@ -8,6 +8,8 @@ const PUBLIC_STEPS: Record<string, (data: Record<string, any>) => { step: string
   'case.created': () => ({ step: '已受理 received' }),
   'task.completed': (d) => (d.elementId === 'evaluate' ? { step: '已评价 evaluated' } : d.name ? { step: `${d.name} 完成 done` } : null),
   'task.claimed': (d) => (d.name ? { step: `${d.name} 已签收 signed for` } : null),
+  'sla.extended': (d) => ({ step: '办理时限已延期 deadline extended', detail: d.to }),
+  // Recorded by extensions approved before they went through the SLA module; chains are never rewritten.
   'task.extended': (d) => ({ step: '办理时限已延期 deadline extended', detail: d.newDue }),
   'task.returned': () => ({ step: '承办单位申请退单 returned for re-dispatch' }),
   'return.decided': (d) => ({ step: d.decision === 'redispatch' ? '已改派 re-dispatched' : '退单未通过，原单位继续办理 return refused' }),

@@ -69,7 +69,7 @@ export async function extendDue(
     {
       type: 'sla.extended',
       actor,
-      data: { taskId, elementId: task.element_id, clockId: clock ? Number(clock.id) : null, from: previous?.toISOString() ?? null, to: newDue.toISOString(), reason, ...(provisional ? { provisional: true } : {}) },
+      data: { taskId, elementId: task.element_id, name: task.name, clockId: clock ? Number(clock.id) : null, from: previous?.toISOString() ?? null, to: newDue.toISOString(), reason, ...(provisional ? { provisional: true } : {}) },
     },
   ]);
   await trx('cases').where({ id: locked.id }).update({ event_seq: head.seq, event_hash: head.hash });

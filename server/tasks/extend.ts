@@ -3,6 +3,10 @@ import { z } from 'zod';
 import type { NewEvent } from '../audit/index.ts';
 import type { User } from '../auth/index.ts';
 import { AppError, conflict, invalid } from '../errors/index.ts';
+import { flushEvents } from '../cases/index.ts';
+// The SLA module through its door: server/sla depends on server/cases and never on
+// server/tasks, so this import makes no cycle (and an approval must always move the clock).
+import { extendDue, type Extension } from '../sla/index.ts';
 import { isUnitTask, mayWork } from './access.ts';
 import { actOnTask } from './load.ts';
 import { openSideTask } from './side.ts';
@@ -47,19 +51,20 @@ export async function requestExtension(rt: { knex: Knex; clock: { now(): Date } 
 }
 
 /**
- * Records an approved extension: the task's due time moves and the timeline
- * says from when to when and who approved it. The one place a due time is
- * extended; the SLA clocks (server/sla) hook in here.
+ * Records an approved extension through the SLA module (`extendDue`, server/sla):
+ * the task's due time and its SLA clock move together (the warning is re-armed
+ * for the new time, the breach falls at the new time and its record carries it)
+ * and the timeline gets one `sla.extended` event — who approved, from when to
+ * when, why. The one place an approval extends a due time.
+ *
+ * Not moved: a BPMN boundary timer already armed on the task (the 督办 timer on
+ * resolve, `slaDue("resolution")` evaluated when the task opened) lives in the
+ * engine's saved state and still fires at the original limit; leaders are then
+ * asked to supervise a task they extended. Moving it needs engine support for
+ * re-arming a waiting timer.
  */
-export async function recordExtension(trx: Knex.Transaction, input: { taskId: number; newDue: Date; approvedBy: string; reason?: string }): Promise<NewEvent> {
-  const task = await trx('tasks').where({ id: input.taskId }).first('id', 'due_at', 'name', 'status');
-  if (!task || task.status !== 'open') throw conflict('task_not_open', 'The task to extend is no longer open.');
-  await trx('tasks').where({ id: input.taskId }).update({ due_at: input.newDue });
-  return {
-    type: 'task.extended',
-    actor: input.approvedBy,
-    data: { taskId: input.taskId, name: task.name, previousDue: task.due_at ? new Date(task.due_at).toISOString() : null, newDue: input.newDue.toISOString(), reason: input.reason ?? null },
-  };
+export async function recordExtension(trx: Knex.Transaction, input: { taskId: number; newDue: Date; approvedBy: string; reason?: string; now: Date }): Promise<Extension> {
+  return extendDue(trx, input.taskId, input.newDue, input.approvedBy, input.reason ?? '', input.now);
 }
 
 /** A leader's decision on an extension request, inside the completion's transaction. */
@@ -72,5 +77,8 @@ export async function decideExtension(trx: Knex.Transaction, review: Record<stri
   if (Number.isNaN(newDue.getTime()) || newDue <= now) {
     throw invalid('form_invalid', 'Some fields need attention.', { fields: [{ field: 'newDue', rule: 'date', message: 'must be a date-time in the future' }] });
   }
-  events.push(await recordExtension(trx, { taskId: Number(review.subject_task_id), newDue, approvedBy: actor, reason: review.request?.reason }));
+  // extendDue appends its event itself: write the review's completion first, so the
+  // timeline reads in order (approval, then the extension).
+  await flushEvents(trx, Number(review.case_id), now, events);
+  await recordExtension(trx, { taskId: Number(review.subject_task_id), newDue, approvedBy: actor, reason: review.request?.reason, now });
 }

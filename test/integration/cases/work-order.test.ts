@@ -91,9 +91,9 @@ describe('work order (工单) practice', function () {
     const after = await openTask(t, c.id, 'resolve');
     expect(new Date(after.dueAt).toISOString()).to.equal(newDue);
     const d = await caseDetail(t, c.id);
-    const ext = d.timeline.find((e: { type: string }) => e.type === 'task.extended');
+    const ext = d.timeline.find((e: { type: string }) => e.type === 'sla.extended');
     expect(ext.actor).to.equal('yuquan.leader');
-    expect(ext.data).to.include({ newDue, previousDue: due.toISOString() });
+    expect(ext.data).to.include({ to: newDue, from: due.toISOString(), reason: '需采购配件' });
 
     const c2 = await dispatched();
     await complete(t, c2.id, 'verify', 'yuquan.handler', { valid: true, finding: '属实' });
