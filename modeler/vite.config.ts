@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 // The server's own rule set: the canvas lints with exactly what a deploy will be checked against.
 import { RULES } from '../server/definitions/validate/lint.ts';
@@ -18,14 +19,17 @@ function lintConfigPlugin(): Plugin {
       const names = Object.keys(RULES);
       const imports = names.map((n, i) => `import rule${i} from 'bpmnlint/rules/${n}';`).join('\n');
       const table = names.map((n, i) => `  ${JSON.stringify(n)}: rule${i},`).join('\n');
+      // Plus Bangni's own deploy rules, wrapped as one bpmnlint rule (bpmnlint-plugin-bangni).
+      const serverRules = JSON.stringify(path.join(import.meta.dirname, 'src/features/server-rules/rule.ts'));
       return `${imports}
+import serverRules from ${serverRules};
 const rules = {
 ${table}
 };
-export const config = { rules: ${JSON.stringify(RULES)} };
+export const config = { rules: ${JSON.stringify({ ...RULES, 'bangni/server-rules': 'error' })} };
 export const resolver = {
   resolveRule(pkg, name) {
-    const rule = pkg === 'bpmnlint' ? rules[name] : undefined;
+    const rule = pkg === 'bpmnlint' ? rules[name] : pkg === 'bpmnlint-plugin-bangni' && name === 'server-rules' ? serverRules : undefined;
     if (!rule) throw new Error('unknown lint rule ' + pkg + '/' + name);
     return rule;
   },

@@ -54,6 +54,10 @@ describe('e2e: a designer changes 扎赉特旗 routing in the modeler', function
 
   it('a deploy the server refuses shows the problem on its element', async () => {
     await setCondition(page, 'routeToVerifyEnforcement', '=category = ');
+    // The canvas lint runs the server's own rules: the broken condition shows before deploying.
+    await page.waitForSelector('.bjsl-button-error');
+    await page.waitForSelector('.bjsl-issues li[data-rule="bangni/server-rules"]', { state: 'attached' });
+    await b.screenshot(page, 'designer-lint');
     await page.click('[data-action=deploy]');
     await page.waitForSelector('.djs-element.bangni-problem[data-element-id="routeToVerifyEnforcement"]');
     const overlay = await page.textContent('.bangni-problem-overlay[data-element-id="routeToVerifyEnforcement"]');
@@ -69,6 +73,7 @@ describe('e2e: a designer changes 扎赉特旗 routing in the modeler', function
     await page.click('[data-action=deploy]');
     await page.waitForSelector('[data-test=versions] li[data-region=zhalaite][data-version="2"]');
     expect(await page.locator('.bangni-problem').count()).to.equal(0);
+    await page.waitForSelector('.bjsl-button-success');
     expect(await page.textContent('[data-test=versions] li[data-version="2"][data-region=zhalaite]')).to.contain('zhalaite.designer');
 
     const c = await submit(t, { region: 'zhalaite', category: 'sanitation', title: '垃圾堆放占道' });
