@@ -14,6 +14,14 @@ const routes: Route[] = [];
 let onChange: (() => void) | undefined;
 let current: (() => void) | undefined;
 
+/**
+ * A page loaded on first visit: pages with bpmn-js (about 1.5 MB) stay out of the bundle a
+ * citizen's phone downloads for the request form.
+ */
+export function lazy(load: () => Promise<Record<string, unknown>>, name: string): Render {
+  return async (outlet, params, search) => ((await load())[name] as Render)(outlet, params, search);
+}
+
 /** Registers `/cases/:id`-style paths. */
 export function route(path: string, render: Render): void {
   const keys: string[] = [];
@@ -50,10 +58,14 @@ export function startRouter(outlet: HTMLElement, changed: () => void): void {
       const m = r.pattern.exec(path);
       if (!m) continue;
       const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])]));
-      outlet.replaceChildren();
+      // Each render gets its own view: a slower, superseded render (e.g. still awaiting the API
+      // when the user switched language) then fills a detached element, never the page.
+      const view = document.createElement('div');
+      view.className = 'view';
+      outlet.replaceChildren(view);
       outlet.dataset.page = path.split('/')[1] || 'home';
-      void Promise.resolve(r.render(outlet, params, new URLSearchParams(location.search))).catch((err) => {
-        console.warn(err);
+      void Promise.resolve(r.render(view, params, new URLSearchParams(location.search))).catch((err) => {
+        console.error('page failed to render:', err);
       });
       return;
     }

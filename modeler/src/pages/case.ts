@@ -59,6 +59,8 @@ export function casePosition(detail: CaseDetail): { passed: string[]; current: s
 export async function casePage(outlet: HTMLElement, params: Record<string, string>, search: URLSearchParams): Promise<void> {
   const session = requireRole(outlet, ['dispatcher', 'handler', 'leader', 'admin', 'auditor']);
   if (!session) return;
+  // A detached view is a superseded render (see the router): it must not touch the live viewer.
+  if (!outlet.isConnected) return;
   viewer?.destroy();
   viewer = null;
   let detail: CaseDetail;
@@ -68,6 +70,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
     mount(outlet, errorBox(err));
     return;
   }
+  if (!outlet.isConnected) return; // superseded while loading
   const reload = () => navigate(location.pathname + location.search, true);
   const taskId = Number(search.get('task'));
   const task = detail.openTasks.find((x) => x.id === taskId) ?? (taskId ? undefined : detail.openTasks.find((x) => x.assignee === session.user.username));
@@ -102,6 +105,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
 
   try {
     const xml = await api<string>('GET', `/definitions/${detail.definitionId}/xml`);
+    if (!outlet.isConnected) return;
     viewer = createViewer(canvas);
     await show(viewer, xml);
     viewer.get('casePath').show(casePosition(detail));

@@ -20,24 +20,26 @@ interface Definition {
 }
 
 const DAY = 86_400_000;
+/** The bpmn-js instances of the latest render; [0] is its modeler, the rest diff/heat-map viewers. */
 let instances: BpmnInstance[] = [];
-
-function dispose() {
-  for (const i of instances) i.destroy();
-  instances = [];
-}
 
 /** The process designer: versions of the region's processes, the modeler, deploy, diff and heat map. */
 export async function designerPage(outlet: HTMLElement, _p: Record<string, string>, search: URLSearchParams): Promise<void> {
   const session = requireRole(outlet, ['designer', 'admin']);
   if (!session) return;
-  dispose();
+  // The router gives each render its own view and detaches it when a newer render starts, so
+  // a detached view means this render was superseded (renders can resume in any order).
+  if (!outlet.isConnected) return;
+  for (const i of instances) i.destroy();
+  const mine: BpmnInstance[] = [];
+  instances = mine;
   let regions: Region[] = [];
   try {
     regions = (await api<{ items: Region[] }>('GET', '/regions')).items;
   } catch {
     // The picker then offers the home region only.
   }
+  if (!outlet.isConnected) return; // superseded while loading: build nothing
   const region = session.user.regionId ?? search.get('region') ?? 'zhalaite';
   const regionName = (id: string) => regions.find((r) => r.id === id)?.name ?? id;
 
@@ -49,7 +51,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
   const status = h('span', { class: 'muted small', 'data-test': 'editing' });
 
   const modeler = createModeler(canvas, panel);
-  instances.push(modeler);
+  mine.push(modeler);
 
   let defs: Definition[] = [];
   let current: Definition | null = null;
@@ -151,7 +153,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
 
   function closePane() {
     pane.hidden = true;
-    for (const v of instances.splice(1)) v.destroy();
+    for (const v of mine.splice(1)) v.destroy();
     pane.replaceChildren();
   }
 
@@ -171,7 +173,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
       h('div', { class: 'diff-grid' }, h('div', null, h('h3', null, `v${before.version}`), left), h('div', null, h('h3', null, `v${after.version}`), right)),
     );
     const [a, b] = [createViewer(left), createViewer(right)];
-    instances.push(a, b);
+    mine.push(a, b);
     const [xa, xb] = await Promise.all([api<string>('GET', `/definitions/${before.id}/xml`), api<string>('GET', `/definitions/${after.id}/xml`)]);
     await Promise.all([show(a, xa), show(b, xb)]);
     const diff = diffModels(a.getDefinitions(), b.getDefinitions());
@@ -203,7 +205,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
       diagram,
     );
     const v = createViewer(diagram);
-    instances.push(v);
+    mine.push(v);
     try {
       const [xml, stats] = await Promise.all([
         api<string>('GET', `/definitions/${d.id}/xml`),
