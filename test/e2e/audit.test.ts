@@ -85,6 +85,14 @@ describe('e2e: an auditor reviews SLA breaches and exports them', function () {
     await b.screenshot(page, 'audit-verify-broken');
   });
 
+  it('opens a breached case from the table, read-only', async () => {
+    await page.click(`[data-test=breach-table] a[href="/cases/${cases.water.id}"]`);
+    await page.waitForSelector('.djs-element.path-current[data-element-id="dispatch"]');
+    expect(await page.locator('[data-test=comment-form]').count()).to.equal(0);
+    expect(await page.locator('[data-test=task-form]').count()).to.equal(0);
+    await b.screenshot(page, 'case-view-auditor');
+  });
+
   it('logged no console errors', () => {
     expect(b.consoleErrors()).to.deep.equal([]);
   });

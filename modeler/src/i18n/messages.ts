@@ -256,6 +256,8 @@ export const MESSAGES = {
   'event.case.evaluated': ['群众评价', 'Rated'],
   'event.sla.warning': ['催办', 'SLA warning'],
   'event.sla.breached': ['超期', 'SLA breached'],
+  'event.sla.extended': ['时限延期', 'SLA extended'],
+  'event.sla.provisional': ['临时时限（日历未载入）', 'Provisional due time'],
 
   'field.reason': ['理由', 'reason'],
   'field.text': ['内容', 'text'],

@@ -72,6 +72,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
   }
   if (!outlet.isConnected) return; // superseded while loading
   const reload = () => navigate(location.pathname + location.search, true);
+  const readOnly = session.user.role === 'auditor';
   const taskId = Number(search.get('task'));
   const task = detail.openTasks.find((x) => x.id === taskId) ?? (taskId ? undefined : detail.openTasks.find((x) => x.assignee === session.user.username));
 
@@ -98,7 +99,8 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
           h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')))),
           timeline(detail),
         ),
-        h('aside', { class: 'case-side' }, task ? taskPanel(detail, task, reload) : null, commentsPanel(detail, reload)),
+        // Auditors are read-only: they see comments and photos but get no forms.
+        h('aside', { class: 'case-side' }, task && !readOnly ? taskPanel(detail, task, reload) : null, commentsPanel(detail, reload, readOnly)),
       ),
     ),
   );
@@ -154,6 +156,9 @@ function eventSummary(e: CaseDetail['timeline'][number]): string {
   const parts: string[] = [];
   if (d.name) parts.push(String(d.name));
   if (d.values && typeof d.values === 'object') parts.push(Object.entries(d.values).map(([k, v]) => `${k}: ${String(v)}`).join('；'));
+  if (d.clock) parts.push(label('clock', d.clock));
+  if (d.group) parts.push(label('group', d.group));
+  if (d.dueAt && e.type.startsWith('sla.')) parts.push(`${t('tasks.due')} ${fmtDate(d.dueAt)}`);
   for (const k of ['reason', 'text', 'comment', 'assignee', 'message', 'filename']) if (d[k]) parts.push(`${label('field', k)}: ${String(d[k])}`);
   if (e.type === 'process.advanced' && Array.isArray(d.elements)) parts.push(d.elements.join(' → '));
   return parts.join(' · ');
@@ -240,7 +245,7 @@ function taskPanel(detail: CaseDetail, task: TaskView, reload: () => void): HTML
 }
 
 /** Comments and photos on the case (both internal; reply photos are also shown to the citizen). */
-function commentsPanel(detail: CaseDetail, reload: () => void): HTMLElement {
+function commentsPanel(detail: CaseDetail, reload: () => void, readOnly: boolean): HTMLElement {
   const comments = detail.comments ?? [];
   const form = h(
     'form',
@@ -292,6 +297,6 @@ function commentsPanel(detail: CaseDetail, reload: () => void): HTMLElement {
       ? h('ul', { class: 'comments', 'data-test': 'comments' }, comments.map((c) => h('li', null, h('div', { class: 'muted small' }, c.author, ' · ', fmtDate(c.createdAt)), c.body)))
       : h('p', { class: 'muted' }, t('case.noComments')),
     photos,
-    form,
+    readOnly ? null : form,
   );
 }
