@@ -3,6 +3,7 @@ import type { Clock } from './clock/index.ts';
 import type { Guard } from './auth/index.ts';
 import type { CaseRuntime } from './cases/index.ts';
 import type { Sealer } from './crypto/index.ts';
+import type { ReadRouting } from './db/index.ts';
 
 /** What routers receive: built once by createApp. */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   log: (msg: string) => void;
   /** Seals and hashes citizens' personal data (server/crypto). */
   sealer: Sealer;
+  /** Where read-heavy endpoints read: `ctx.read.reader(req)` is the replica, or the primary for a user's own recent writes. */
+  read: ReadRouting;
 }

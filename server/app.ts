@@ -4,7 +4,7 @@ import os from 'node:os';
 import express from 'express';
 import type { Clock } from './clock/index.ts';
 import type { Db } from './db/index.ts';
-import { migrateLatest } from './db/index.ts';
+import { migrateLatest, createReadRouting } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
 import { createGuard, seedDemoUsers } from './auth/index.ts';
 import { createCaseRuntime } from './cases/index.ts';
@@ -32,6 +32,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export interface AppDeps {
   db: Db;
+  /** A read replica (DATABASE_READ_URL) for task lists, case lists and reports; absent: they read the primary. */
+  readDb?: Db | null;
   clock: Clock;
   log?: (msg: string) => void;
   /** Name of this process in timer records and locks. */
@@ -79,7 +81,8 @@ export function createApp(deps: AppDeps): App {
   const auth = createGuard(knex, clock);
   if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
   const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
-  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer };
+  const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
+  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer, read };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 
   const app = express();
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): App {
   app.use(express.json({ limit: '8mb' }));
   const api = express.Router();
   api.use(auth.authenticate);
+  api.use(read.noteWrite);
   api.use(authRouter(ctx));
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));

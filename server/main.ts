@@ -15,16 +15,21 @@ async function main(): Promise<void> {
   // BANGNI_DB_SCHEMA: several instances (the benchmark, scale-out tests) on one database, each in its own schema.
   const schema = env.BANGNI_DB_SCHEMA || undefined;
   const db = await openDb(url ? { url, schema, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir, schema });
-  const app = createApp({ db, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey });
+  // DATABASE_READ_URL: a streaming replica for task lists, case lists and reports (same schema; never migrated from here).
+  const readUrl = env.DATABASE_READ_URL || undefined;
+  if (readUrl && !url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a replica of the embedded PGlite does not exist');
+  const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: Number(env.BANGNI_READ_POOL_MAX ?? env.BANGNI_POOL_MAX ?? 10), createSchema: false }) : null;
+  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey });
   await app.start({ background: true });
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {
-    console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`})`);
+    console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`}${readDb ? ', reads from the replica in DATABASE_READ_URL' : ''})`);
   });
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     server.close();
     await app.stop();
+    await readDb?.close();
     await db.close();
     process.exit(0);
   };

@@ -67,7 +67,7 @@ export function casesRouter(ctx: AppContext): Router {
     if (query.region) auth.checkRegion(req, query.region);
     const user = auth.user(req);
     if (query.phone && user.role !== 'dispatcher' && user.role !== 'admin') throw new AppError('forbidden', 'Only dispatchers search by phone number.', { status: 403 });
-    res.json(await listCases(ctx.knex, auth.regions(req), query, query.phone ? phoneHash(ctx.sealer, query.phone) : undefined));
+    res.json(await listCases(ctx.read.reader(req), auth.regions(req), query, query.phone ? phoneHash(ctx.sealer, query.phone) : undefined));
   });
 
   api.get('/cases/:id', {

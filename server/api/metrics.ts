@@ -10,7 +10,7 @@ export function metricsRouter(ctx: AppContext): Router {
   r.get('/metrics', auth.require('auditor', 'admin'), async (req, res) => {
     const q = metricsQuerySchema.parse(req.query);
     if (q.region) auth.checkRegion(req, q.region);
-    res.json(await metricsForPeriod(ctx.knex, auth.regions(req), q, ctx.clock.now()));
+    res.json(await metricsForPeriod(ctx.read.reader(req), auth.regions(req), q, ctx.clock.now()));
   });
 
   return r;

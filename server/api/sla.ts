@@ -18,15 +18,15 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
     const scope = auth.regions(req);
     const now = ctx.clock.now();
     if (q.format === 'csv') {
-      const { items } = await listBreaches(ctx.knex, scope, q, now, { all: true });
+      const { items } = await listBreaches(ctx.read.reader(req), scope, q, now, { all: true });
       const name = `sla-${q.kind}-${q.region ?? 'all'}-${now.toISOString().slice(0, 10)}.csv`;
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="${name}"`);
       res.send(toCsv(BREACH_CSV_HEADERS, breachCsvRows(items)));
       return;
     }
-    const page = await listBreaches(ctx.knex, scope, q, now);
-    const alerts = await listProvisional(ctx.knex, scope, q.region);
+    const page = await listBreaches(ctx.read.reader(req), scope, q, now);
+    const alerts = await listProvisional(ctx.read.reader(req), scope, q.region);
     res.json({ ...page, alerts: { provisional: alerts.length } });
   });
 
@@ -34,7 +34,7 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
   r.get('/sla/alerts', auditors, async (req, res) => {
     const region = typeof req.query.region === 'string' ? req.query.region : undefined;
     if (region) auth.checkRegion(req, region);
-    res.json({ provisional: await listProvisional(ctx.knex, auth.regions(req), region) });
+    res.json({ provisional: await listProvisional(ctx.read.reader(req), auth.regions(req), region) });
   });
 
   r.get('/sla/limits/:region', auth.require('auditor', 'admin', 'designer'), async (req, res) => {

@@ -95,7 +95,7 @@ export function statsRouter(ctx: AppContext): Router {
       q.versions === 'all'
         ? (await ctx.knex('definitions').where({ region_id: def.region_id, key: def.key }).pluck('id')).map(Number)
         : [id];
-    const elements = await definitionStats(ctx.knex, now, { definitionIds, regions: auth.regions(req), from, to });
+    const elements = await definitionStats(ctx.read.reader(req), now, { definitionIds, regions: auth.regions(req), from, to });
     res.json({ definitionId: id, key: def.key, region: def.region_id, from, to, versions: q.versions, elements });
   });
   return r;

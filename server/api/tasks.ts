@@ -33,7 +33,7 @@ export function tasksRouter(ctx: AppContext): Router {
     if (user.role === 'handler') scope.groupsOrUser = { groups: user.groups, user: user.username };
     if (query.mine === 'true') query.assignee = 'me';
     if (query.myGroups === 'true') scope.groupsOrUser = { groups: user.groups, user: user.username };
-    res.json(await listTasks(ctx.knex, ctx.clock.now(), scope, query, user.username));
+    res.json(await listTasks(ctx.read.reader(req), ctx.clock.now(), scope, query, user.username));
   });
 
   api.get('/tasks/:id', {

@@ -3,7 +3,7 @@ import { AppError, notFound } from '../errors/index.ts';
 import { appendEvents, type NewEvent } from '../audit/index.ts';
 import type { StepResult } from '../engine/index.ts';
 import type { CaseRuntime } from './runtime.ts';
-import { saveStep, LOCK_COLUMNS, type LockedCase } from './save-step.ts';
+import { saveStep, lockColumns, type LockedCase } from './save-step.ts';
 
 export interface LockedCaseRow extends LockedCase {
   definition_id: number;
@@ -13,9 +13,15 @@ export interface LockedCaseRow extends LockedCase {
 
 /** Locks a case row for the rest of the transaction; concurrent actions on it queue here. */
 export async function lockCase(trx: Knex.Transaction, caseId: number): Promise<LockedCaseRow> {
-  const row = await trx('cases').where({ id: caseId }).forUpdate().first(LOCK_COLUMNS);
+  const row = await trx('cases').where({ id: caseId }).forUpdate().first(lockColumns(trx));
   if (!row) throw notFound('Case', caseId);
   return row as LockedCaseRow;
+}
+
+/** Locks the case of a task (one statement: a task never changes case); null when the task does not exist. */
+export async function lockCaseOfTask(trx: Knex.Transaction, taskId: number): Promise<LockedCaseRow | null> {
+  const row = await trx('cases').where('id', trx('tasks').where({ id: taskId }).select('case_id')).forUpdate().first(lockColumns(trx));
+  return (row as LockedCaseRow) ?? null;
 }
 
 /**
@@ -27,21 +33,39 @@ export async function advanceLockedCase(
   trx: Knex.Transaction,
   rt: CaseRuntime,
   locked: LockedCaseRow,
-  opts: { actor: string; signal?: { executionId: string; variables: Record<string, unknown> }; leadEvents?: NewEvent[] },
+  opts: {
+    actor: string;
+    /** The task signalled; its caller has already marked it completed in this transaction. */
+    signal?: { executionId: string; variables: Record<string, unknown> };
+    leadEvents?: NewEvent[];
+  },
+): Promise<StepResult> {
+  const result = await runLockedCase(trx, rt, locked, opts.signal);
+  await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents, opts.signal ? [opts.signal.executionId] : []);
+  return result;
+}
+
+/**
+ * The engine half of `advanceLockedCase`: runs the step and writes nothing, so
+ * an engine error leaves the transaction usable (the timer batch relies on it).
+ */
+export async function runLockedCase(
+  trx: Knex.Transaction,
+  rt: CaseRuntime,
+  locked: LockedCaseRow,
+  signal?: { executionId: string; variables: Record<string, unknown> },
 ): Promise<StepResult> {
   if (locked.status !== 'open') {
     throw new AppError('case_not_open', `The case is ${locked.status}; nothing can run in it.`, { status: 409 });
   }
   const sourceContext = await rt.sourceFor(locked.definition_id, trx);
-  const result = await rt.runner.run({
+  return rt.runner.run({
     name: String(locked.id),
     sourceContext,
     state: locked.engine_state as never,
-    signal: opts.signal,
+    signal,
     cached: { caseId: locked.id, stateVersion: locked.state_version },
   });
-  await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents);
-  return result;
 }
 
 /** Records a technical failure on the case (status, reason, timeline) so it is visible and not retried blindly. */

@@ -11,6 +11,12 @@ export interface LockedCase {
   event_seq: number;
   event_hash: string | null;
   next_wake_at: Date | null;
+  /** Case facts for the step hook (breach records), when the lock read them: saves the hook a query. */
+  case_no?: string;
+  category?: string | null;
+  urgency?: string | null;
+  /** `variables.department` before the step. */
+  department?: string | null;
 }
 
 /** What a step changed in the case's tasks, for hooks such as the SLA clocks. */
@@ -25,6 +31,8 @@ export interface StepChanges {
   /** Execution ids of user tasks that ended (completed or cancelled) in this step. */
   ended: string[];
   closed: boolean;
+  /** The case's number, category, urgency and department before the step, when the caller had them (else the hook reads them). */
+  facts?: { case_no: string; category: string | null; urgency: string | null; department: string | null };
 }
 
 /** Called inside the step's transaction (the case row is locked); returns events to append. */
@@ -42,6 +50,8 @@ export async function saveStep(
   result: StepResult,
   actor: string,
   leadEvents: NewEvent[] = [],
+  /** Executions whose task the caller already closed (the completed task): nothing to cancel there. */
+  settled: string[] = [],
 ): Promise<void> {
   const now = rt.clock.now();
   const events: NewEvent[] = [...leadEvents];
@@ -60,10 +70,12 @@ export async function saveStep(
     events.push({ type: 'timer.fired', actor: 'system', data: { elementId: t.elementId, executionId: t.executionId, expireAt: t.expireAt.toISOString() } });
   }
 
-  if (result.left.length) {
+  // The completed task's own execution always leaves; skipping it spares a statement in the common step.
+  const leaving = result.left.filter((x) => !settled.includes(x));
+  if (leaving.length) {
     const cancelled = await trx('tasks')
       .where({ case_id: locked.id, status: 'open' })
-      .whereIn('execution_id', result.left)
+      .whereIn('execution_id', leaving)
       .update({ status: 'cancelled', ended_at: now })
       .returning(['id', 'element_id', 'name']);
     for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name } });
@@ -116,7 +128,8 @@ export async function saveStep(
       dueWorkingTime: waits.get(t.execution_id)?.dueWorkingTime ?? false,
     }));
     const firstStep = locked.state_version === 0;
-    events.push(...(await rt.onStep(trx, { caseId: locked.id, regionId: locked.region_id, firstStep, now, opened, ended: result.left, closed: result.completed })));
+    const facts = locked.case_no === undefined ? undefined : { case_no: locked.case_no, category: locked.category ?? null, urgency: locked.urgency ?? null, department: locked.department ?? null };
+    events.push(...(await rt.onStep(trx, { caseId: locked.id, regionId: locked.region_id, firstStep, now, opened, ended: result.left, closed: result.completed, facts })));
   }
 
   const passed = result.path.filter((p) => p.type !== 'bpmn:UserTask').map((p) => p.elementId);
@@ -161,4 +174,7 @@ function afterCommit(trx: Knex.Transaction, fn: () => void): void {
   top.executionPromise.then(fn).catch(() => undefined);
 }
 
-export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at'];
+export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency'];
+
+/** LOCK_COLUMNS plus the department before the step (a case fact of breach records). */
+export const lockColumns = (db: Knex) => [...LOCK_COLUMNS, db.raw("variables->>'department' as department")];

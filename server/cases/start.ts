@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { appendEvents } from '../audit/index.ts';
 import { latestDefinitionFor } from '../definitions/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { CaseRuntime } from './runtime.ts';
@@ -91,15 +90,14 @@ export async function startCase(
         created_at: now,
         updated_at: now,
       })
-      .returning(['id', 'region_id', 'state_version', 'event_seq', 'event_hash', 'next_wake_at']);
-    const head = await appendEvents(trx, { caseId: row.id, regionId: row.region_id, seq: 0, hash: null }, now, [
-      {
-        type: 'case.created',
-        actor,
-        data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
-      },
-    ]);
-    await saveStep(trx, rt, { ...row, event_seq: head.seq, event_hash: head.hash }, result, actor);
+      .returning(['id', 'region_id', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency']);
+    // case.created leads the step's own events: one insert for the whole timeline start.
+    const created = {
+      type: 'case.created',
+      actor,
+      data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
+    };
+    await saveStep(trx, rt, { ...row, event_seq: 0, event_hash: null, department: null }, result, actor, [created]);
     const started = { id: Number(row.id), caseNo, status: result.completed ? 'closed' : 'open', regionId: row.region_id };
     await opts.within?.(trx, started);
     return started;

@@ -17,6 +17,8 @@ export interface DbConfig {
   /** Schema to use (created if missing); tests get a fresh one per file. */
   schema?: string;
   poolMax?: number;
+  /** false for a read replica: `create schema` is a write a hot standby refuses. */
+  createSchema?: boolean;
 }
 
 export interface Db {
@@ -32,18 +34,18 @@ export interface Db {
 
 export async function openDb(config: DbConfig): Promise<Db> {
   const schema = config.schema ?? 'public';
-  if (config.url) return openPostgres(config.url, schema, config.poolMax ?? 10);
+  if (config.url) return openPostgres(config.url, schema, config.poolMax ?? 10, config.createSchema ?? true);
   return openPGlite(config, schema);
 }
 
-async function openPostgres(url: string, schema: string, poolMax: number): Promise<Db> {
+async function openPostgres(url: string, schema: string, poolMax: number, createSchema: boolean): Promise<Db> {
   const knex = knexFactory({
     client: 'pg',
     connection: url,
     searchPath: [schema],
     pool: { min: 0, max: poolMax },
   });
-  if (schema !== 'public') await knex.raw('create schema if not exists ??', [schema]);
+  if (schema !== 'public' && createSchema) await knex.raw('create schema if not exists ??', [schema]);
   let listener: pg.Client | null = null;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 

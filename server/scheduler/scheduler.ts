@@ -1,5 +1,5 @@
 import type { CaseRuntime } from '../cases/index.ts';
-import { fireDueTimers, nextWakeAt } from './fire-due.ts';
+import { fireDueTimers, nextWakeAt, TIMER_BATCH } from './fire-due.ts';
 
 export const WAKE_CHANNEL = 'bangni_wake';
 
@@ -30,9 +30,10 @@ export class Scheduler {
   async runOnce(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { claimed } = await fireDueTimers(this.rt, this.opts.batch ?? 50);
+      const batch = this.opts.batch ?? TIMER_BATCH;
+      const { claimed } = await fireDueTimers(this.rt, batch);
       total += claimed;
-      if (claimed < (this.opts.batch ?? 50)) return total;
+      if (claimed < batch) return total;
     }
   }
 

@@ -12,7 +12,7 @@ import type { StepChanges, StepHook } from '../cases/index.ts';
 import type { SlaConfigCache } from './config-cache.ts';
 import { addLimit, warnAtFor } from './limits.ts';
 import { missingYears } from './working-time.ts';
-import { NOT_RESPONSIBLE, stopClock, type CaseFacts, type ClockRow } from './record.ts';
+import { NOT_RESPONSIBLE, stopClocks, type CaseFacts, type ClockRow, type ClockStop } from './record.ts';
 import { respondsTo, answersCitizen } from './clock-rules.ts';
 
 export interface ClockHookDeps {
@@ -24,7 +24,7 @@ export interface ClockHookDeps {
 export function slaStepHook(deps: ClockHookDeps): StepHook {
   return async (trx, changes) => {
     const events: NewEvent[] = [];
-    const facts = await caseFacts(trx, changes.caseId);
+    const facts = changes.facts ?? (await caseFacts(trx, changes.caseId));
     const limit = deps.cache.limitFor(changes.regionId, facts.category, facts.urgency);
     const cal = deps.cache.calendar(changes.regionId);
     const rows: Array<Record<string, unknown>> = [];
@@ -73,27 +73,31 @@ async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: Cas
         .whereNot('status', 'open')
         .select('id', 'element_id', 'name', 'status', 'candidate_groups', 'assignee', 'completed_by', 'ended_at')
     : [];
-  const push = (e: NewEvent | null) => e && events.push(e);
+  // Decide every stop first, then write them in one statement (stopClocks).
+  const stops: ClockStop[] = [];
   for (const task of ended) {
     const clock = running.find((c) => c.task_id !== null && Number(c.task_id) === Number(task.id));
     if (!clock) continue;
     const who = { group: groupOf(task.candidate_groups), user: task.completed_by ?? task.assignee ?? null, taskName: task.name };
-    push(await stopClock(trx, clock, task.ended_at ? new Date(task.ended_at) : changes.now, task.status, facts, who, node));
+    stops.push({ clock, at: task.ended_at ? new Date(task.ended_at) : changes.now, reason: task.status, who });
   }
   const completed = ended.filter((t) => t.status === 'completed');
   for (const clock of running.filter((c) => c.kind !== 'task')) {
     const by = completed.find((t) => (clock.kind === 'response' ? respondsTo(t) : answersCitizen(t)));
     if (by) {
       const who = { group: groupOf(by.candidate_groups), user: by.completed_by ?? null, taskName: by.name };
-      push(await stopClock(trx, clock, changes.now, clock.kind === 'response' ? 'responded' : 'answered', facts, who, node));
+      stops.push({ clock, at: changes.now, reason: clock.kind === 'response' ? 'responded' : 'answered', who });
     } else if (changes.closed) {
-      push(await stopClock(trx, clock, changes.now, 'case-closed', facts, { group: facts.department, user: null }, node));
+      stops.push({ clock, at: changes.now, reason: 'case-closed', who: { group: facts.department, user: null } });
     }
   }
   if (changes.closed) {
-    // Tasks the engine dropped with the case (none normally): their clocks stop too.
-    await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at').update({ stopped_at: changes.now, stop_reason: 'case-closed' });
+    // Tasks the engine dropped with the case (none normally): their clocks stop too, without a verdict.
+    // `running` was read under the case lock, so it holds every clock still running.
+    const stopping = new Set(stops.map((s) => s.clock.id));
+    for (const clock of running) if (!stopping.has(clock.id)) stops.push({ clock, at: changes.now, reason: 'case-closed', who: { group: null, user: null }, judge: false });
   }
+  events.push(...(await stopClocks(trx, stops, facts, node)));
   return events;
 }
 

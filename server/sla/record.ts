@@ -117,8 +117,36 @@ export async function stopClock(
   who: Responsible,
   node: string,
 ): Promise<NewEvent | null> {
-  await trx('sla_clocks').where({ id: clock.id }).whereNull('stopped_at').update({ stopped_at: at, stop_reason: reason });
-  if (reason === 'cancelled') return null;
-  if (at.getTime() > new Date(clock.due_at).getTime()) return recordSla(trx, clock, 'breach', facts, who, at, at, node);
-  return null;
+  return (await stopClocks(trx, [{ clock, at, reason, who }], facts, node))[0] ?? null;
+}
+
+/** One clock to stop: when, why, and who is held responsible if it is late. */
+export interface ClockStop {
+  clock: ClockRow;
+  at: Date;
+  reason: string;
+  who: Responsible;
+  /** false: stop without recording a breach (the catch-all when a case closes). */
+  judge?: boolean;
+}
+
+/**
+ * `stopClock` for several clocks of one step: one UPDATE for all of them (a
+ * task completion stops its task clock and often the case's clocks), then the
+ * breach of each one stopped past its due time.
+ */
+export async function stopClocks(trx: Knex.Transaction, stops: ClockStop[], facts: CaseFacts, node: string): Promise<NewEvent[]> {
+  if (!stops.length) return [];
+  const values = stops.map(() => '(?::bigint, ?::timestamptz, ?::text)').join(', ');
+  await trx.raw(
+    `update sla_clocks as s set stopped_at = v.at, stop_reason = v.reason from (values ${values}) as v(id, at, reason) where s.id = v.id and s.stopped_at is null`,
+    stops.flatMap((s) => [s.clock.id, s.at, s.reason]),
+  );
+  const events: NewEvent[] = [];
+  for (const s of stops) {
+    if (s.judge === false || s.reason === 'cancelled' || s.at.getTime() <= new Date(s.clock.due_at).getTime()) continue;
+    const e = await recordSla(trx, s.clock, 'breach', facts, s.who, s.at, s.at, node);
+    if (e) events.push(e);
+  }
+  return events;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
-import { advanceLockedCase, flushEvents, lockCase, recordIncident, type CaseRuntime } from '../cases/index.ts';
+import { advanceLockedCase, flushEvents, lockCaseOfTask, recordIncident, type CaseRuntime } from '../cases/index.ts';
 import { checkForm } from './form.ts';
 import { decideReturn } from './return.ts';
 import { decideExtension } from './extend.ts';
@@ -24,12 +24,13 @@ const answersCitizen = (task: Record<string, any>) => (task.form?.fields ?? []).
  * done: 409. Tasks beside the engine (协办, 退单审核, 延期审批) run their rule instead.
  */
 export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
-  const first = await rt.knex('tasks').where({ id: input.taskId }).first('case_id', 'region_id', 'candidate_groups', 'candidate_users', 'assignee');
-  if (!first) throw notFound('Task', input.taskId);
-  input.authorize?.(first);
+  let caseId: number | null = null;
   try {
     return await rt.knex.transaction(async (trx: Knex.Transaction) => {
-      const locked = await lockCase(trx, first.case_id);
+      // The lock finds the case through the task (one statement); the rights are checked on the task read under it.
+      const locked = await lockCaseOfTask(trx, input.taskId);
+      if (!locked) throw notFound('Task', input.taskId);
+      caseId = locked.id;
       const task = await trx('tasks').where({ id: input.taskId }).first();
       input.authorize?.(task);
       if (task.status !== 'open') throw conflict('task_not_open', `This task is already ${task.status}.`, { status: task.status });
@@ -53,7 +54,7 @@ export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
       return { taskId: task.id, caseId: locked.id, caseStatus: result.completed ? 'closed' : 'open', openTasks: result.waits.length };
     });
   } catch (err) {
-    if (err instanceof AppError && err.code === 'engine_error') await recordIncident(rt, first.case_id, `complete task ${input.taskId}`, err);
+    if (err instanceof AppError && err.code === 'engine_error' && caseId !== null) await recordIncident(rt, caseId, `complete task ${input.taskId}`, err);
     throw err;
   }
 }
