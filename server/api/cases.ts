@@ -1,31 +1,22 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
 import {
   addAttachment, addComment, attachmentFieldsSchema, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
-  MAX_ATTACHMENT_BYTES, mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
-  submitCase, tooLarge, transferEmergency, transferSchema,
+  mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
+  submitCase, transferEmergency, transferSchema,
 } from '../cases/index.ts';
 import { addCoHandlers, coHandlersSchema } from '../tasks/index.ts';
 import { AppError, notFound } from '../errors/index.ts';
 import { idParam } from './definitions.ts';
 import { routes } from './openapi.ts';
+import { upload } from './upload.ts';
 
 const TAGS = ['cases'];
 const CASE_ERRORS = { 404: ['not_found'], 409: ['case_not_open'] };
 const idempotencyHeader = { name: 'Idempotency-Key', description: 'Any unique string per submission (e.g. a UUID): a retry with the same key returns the first answer, never a second case.' };
 const leaderClaimBody = z.object({ note: z.string().max(500).optional() });
-
-const uploader = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5 } }).single('file');
-/** multer, with its errors in our shape (413 for a file over 10 MB). */
-const upload: RequestHandler = (req, res, next) =>
-  uploader(req, res, (err: unknown) => {
-    if (!err) return next();
-    if (err instanceof multer.MulterError) return next(err.code === 'LIMIT_FILE_SIZE' ? tooLarge() : new AppError('upload_invalid', `The upload is not valid: ${err.message}.`, { status: 400 }));
-    next(err);
-  });
 
 export function casesRouter(ctx: AppContext): Router {
   const r = Router();

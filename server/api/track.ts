@@ -1,13 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { caseByTrackingCode, publicProgress, readAttachment } from '../cases/index.ts';
-import { conflict, notFound } from '../errors/index.ts';
+import { addAttachment, caseByTrackingCode, publicProgress, readAttachment } from '../cases/index.ts';
+import { AppError, conflict, notFound } from '../errors/index.ts';
 import { completeTask } from '../tasks/index.ts';
 import { idParam } from './definitions.ts';
 import { routes } from './openapi.ts';
+import { upload } from './upload.ts';
 
 const TAGS = ['citizens'];
+/** Photos a citizen may add to one case: enough to show the problem, not a free file store. */
+export const MAX_CITIZEN_ATTACHMENTS = 5;
 const codeQuery = z.object({ code: z.string().trim().min(4).max(20).describe('The tracking code given at submission') });
 const evaluationBody = z.object({
   code: z.string().trim().min(4).max(20),
@@ -33,9 +36,34 @@ export function trackRouter(ctx: AppContext): Router {
     const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), query.code);
     const attachmentId = idParam(String(req.params.attachmentId));
     const a = await readAttachment(ctx.knex, c.id, attachmentId);
-    // Only reply photos are public; site photos may show people and stay internal.
-    if (a.purpose !== 'reply') throw notFound('Attachment', attachmentId);
+    // Reply photos and the citizen's own are public; site photos may show people and stay internal.
+    if (a.purpose !== 'reply' && a.purpose !== 'citizen') throw notFound('Attachment', attachmentId);
     res.type(a.mediaType).set('X-Content-Type-Options', 'nosniff').send(a.data);
+  });
+
+  api.post('/track/:caseNo/attachments', {
+    summary: 'The citizen adds a photo of the problem (multipart field `file`, ≤10 MB; JPEG, PNG, WebP, HEIC, PDF by content; at most 5 per case)',
+    tags: TAGS, roles: 'public', query: codeQuery, multipart: { file: 'file' }, status: 201,
+    errors: { 404: ['not_found'], 400: ['upload_invalid', 'file_missing'], 409: ['case_not_open', 'too_many_attachments'], 413: ['attachment_too_large'], 422: ['attachment_type'] },
+  }, async (req, _res, next) => {
+    // The tracking code is checked before the upload is read.
+    try {
+      const code = codeQuery.parse(req.query).code;
+      const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), code);
+      const row = await ctx.knex('cases').where({ id: c.id }).first('status');
+      if (row.status !== 'open') throw conflict('case_not_open', 'Photos can be added only while the request is being handled.');
+      const [{ n }] = await ctx.knex('case_attachments').where({ case_id: c.id, purpose: 'citizen' }).count<{ n: number }[]>('* as n');
+      if (Number(n) >= MAX_CITIZEN_ATTACHMENTS) throw conflict('too_many_attachments', `At most ${MAX_CITIZEN_ATTACHMENTS} photos can be added to one request.`);
+      (req as unknown as { trackedCase: number }).trackedCase = c.id;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  }, upload, async (req, res) => {
+    if (!req.file) throw new AppError('file_missing', 'Send the file as multipart/form-data field "file".', { status: 400 });
+    const caseId = (req as unknown as { trackedCase: number }).trackedCase;
+    const a = await addAttachment(ctx, caseId, 'citizen', { filename: req.file.originalname, data: req.file.buffer, purpose: 'citizen' });
+    res.status(201).json({ id: a.id, mediaType: a.mediaType, size: a.size });
   });
 
   api.post('/track/:caseNo/evaluation', {

@@ -31,7 +31,7 @@ export async function addAttachment(
   rt: { knex: Knex; clock: { now(): Date } },
   caseId: number,
   actor: string,
-  file: { filename: string; data: Buffer; purpose: 'site' | 'reply' },
+  file: { filename: string; data: Buffer; purpose: 'site' | 'reply' | 'citizen' },
 ) {
   if (file.data.length > MAX_ATTACHMENT_BYTES) throw tooLarge();
   const mediaType = sniffFileType(file.data);

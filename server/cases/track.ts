@@ -36,7 +36,9 @@ export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string,
     if (s) steps.push({ at: e.at, ...s });
   }
   const evaluate = await knex('tasks').where({ case_id: row.id, status: 'open' }).whereRaw("'citizen' = any(candidate_groups)").first('id');
-  const photos = await knex('case_attachments').where({ case_id: row.id, purpose: 'reply' }).orderBy('id').select('id', 'media_type', 'size', 'created_at');
+  const files = await knex('case_attachments').where({ case_id: row.id }).whereIn('purpose', ['reply', 'citizen']).orderBy('id').select('id', 'purpose', 'media_type', 'size', 'created_at');
+  const photoView = (p: any) => ({ id: Number(p.id), mediaType: p.media_type, size: p.size, at: p.created_at });
+  const photos = files.filter((f: any) => f.purpose === 'reply');
   const v = row.variables ?? {};
   return {
     caseNo: row.case_no,
@@ -49,7 +51,9 @@ export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string,
     closeKind: row.close_kind,
     reopenCount: row.reopen_count,
     steps,
-    reply: v.replyText ? { text: v.replyText, photos: photos.map((p: any) => ({ id: Number(p.id), mediaType: p.media_type, size: p.size, at: p.created_at })) } : null,
+    /** The photos the citizen sent with the request. */
+    yourPhotos: files.filter((f: any) => f.purpose === 'citizen').map(photoView),
+    reply: v.replyText ? { text: v.replyText, photos: photos.map(photoView) } : null,
     evaluation: v.score !== undefined && !evaluate ? { score: v.score } : null,
     canEvaluate: Boolean(evaluate),
   };

@@ -4,6 +4,9 @@ import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchBrowser, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
 import { complete, openElements } from '../support/cases.ts';
 
+/** A real 1×1 PNG, so the browser renders it without errors. */
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+
 describe('e2e: a citizen submits, tracks and evaluates on a phone', function () {
   let t: TestApp;
   let b: BrowserSession;
@@ -31,6 +34,7 @@ describe('e2e: a citizen submits, tracks and evaluates on a phone', function () 
     await page.fill('[data-test=citizen-form] textarea[name=description]', '小区东门垃圾桶三天没清运');
     await page.fill('[data-test=citizen-form] input[name=address]', '玉泉区南二环路 18 号');
     await page.fill('[data-test=citizen-form] input[name=phone]', '13900000002');
+    await page.setInputFiles('[data-test=citizen-form] input[name=photo]', { name: 'bin.png', mimeType: 'image/png', buffer: PIXEL_PNG });
     await b.screenshot(page, 'citizen-submit');
     await page.click('[data-test=citizen-form] button[type=submit]');
     await page.waitForSelector('[data-test=citizen-done]');
@@ -42,12 +46,16 @@ describe('e2e: a citizen submits, tracks and evaluates on a phone', function () 
     const found = await t.db.knex('cases').where({ case_no: caseNo }).first('id', 'category', 'location');
     expect(found.category).to.equal('sanitation');
     expect(found.location).to.deep.equal({ address: '玉泉区南二环路 18 号' });
+    expect(await page.locator('[data-test=citizen-done] .alert').count(), 'no "photo not uploaded" note').to.equal(0);
+    const photo = await t.db.knex('case_attachments').where({ case_id: found.id }).first('purpose', 'media_type');
+    expect(photo).to.deep.equal({ purpose: 'citizen', media_type: 'image/png' });
   });
 
   it('tracks its progress with the number and code', async () => {
     await page.click('[data-test=citizen-done] a.button');
     await page.waitForSelector('[data-test=track-result]');
     expect(await page.textContent('[data-test=track-steps]')).to.contain('已受理');
+    expect(await page.locator('[data-test=track-your-photos] img').count()).to.equal(1);
     expect(await page.locator('[data-test=evaluation-form]').count()).to.equal(0);
     await b.screenshot(page, 'citizen-track');
   });

@@ -187,6 +187,7 @@ export const MESSAGES = {
   'track.title': ['办理进度查询', 'Track a request'],
   'track.search': ['查询', 'Look up'],
   'track.reply': ['答复', 'Reply'],
+  'track.yourPhotos': ['您提交的照片', 'Your photos'],
   'track.evaluate': ['评价本次办理', 'Rate how it was handled'],
   'track.score': ['满意度', 'Satisfaction'],
   'track.comment': ['评价意见', 'Comment'],

@@ -49,7 +49,8 @@ export async function citizenTrackPage(outlet: HTMLElement, params: Record<strin
         { class: 'timeline', 'data-test': 'track-steps' },
         steps.map((s) => h('li', null, h('time', null, fmtDate(s.at)), h('span', { class: 'event' }, stepText(s.step)), s.detail ? h('div', { class: 'small' }, s.detail) : null)),
       ),
-      r.reply ? h('div', { class: 'reply', 'data-test': 'track-reply' }, h('h3', null, t('track.reply')), h('p', null, r.reply.text), replyPhotos(caseNo, code, r.reply.photos ?? [])) : null,
+      r.yourPhotos?.length ? h('div', { 'data-test': 'track-your-photos' }, h('h3', null, t('track.yourPhotos')), photoLinks(caseNo, code, r.yourPhotos)) : null,
+      r.reply ? h('div', { class: 'reply', 'data-test': 'track-reply' }, h('h3', null, t('track.reply')), h('p', null, r.reply.text), photoLinks(caseNo, code, r.reply.photos ?? [])) : null,
       evaluation ? h('p', { class: 'alert ok', 'data-test': 'evaluated' }, t('track.evaluated', { score: evaluation.score ?? '' })) : null,
       canEvaluate ? evaluationForm(caseNo, code) : null,
     ),
@@ -63,8 +64,8 @@ function stepText(step: string): string {
   return getLang() === 'en' ? m[2] : m[1];
 }
 
-/** Reply photos are public with the tracking code, so plain image links work. */
-function replyPhotos(caseNo: string, code: string, photos: Array<{ id: number; mediaType: string }>): HTMLElement | null {
+/** Reply photos and the citizen's own are public with the tracking code, so plain image links work. */
+function photoLinks(caseNo: string, code: string, photos: Array<{ id: number; mediaType: string }>): HTMLElement | null {
   if (!photos.length) return null;
   const src = (id: number) => `/api/v1/track/${encodeURIComponent(caseNo)}/attachments/${id}?code=${encodeURIComponent(code)}`;
   return h('div', { class: 'photos' }, photos.map((p) => (p.mediaType.startsWith('image/') ? h('a', { href: src(p.id), target: '_blank', class: 'photo' }, h('img', { src: src(p.id), alt: '' })) : h('a', { href: src(p.id), target: '_blank' }, `#${p.id}`))));
