@@ -8,6 +8,7 @@ import {
   submitCase, transferEmergency, transferSchema,
 } from '../cases/index.ts';
 import { addCoHandlers, coHandlersSchema } from '../tasks/index.ts';
+import { caseClocks } from '../sla/index.ts';
 import { AppError, notFound } from '../errors/index.ts';
 import { idParam } from './definitions.ts';
 import { routes } from './openapi.ts';
@@ -71,7 +72,8 @@ export function casesRouter(ctx: AppContext): Router {
     const user = auth.user(req);
     const { contact, unmasked } = contactFor(user, ctx.sealer, row);
     await logUnmaskedView(ctx.knex, ctx.clock.now(), { actor: user.username, caseId: id, regionId: row.region_id, fields: unmasked, purpose: 'case detail' });
-    res.json({ ...detail, contact });
+    // The server's now: the page judges "overdue" by the clock that records breaches, not the browser's.
+    res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now() });
   });
 
   api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {

@@ -16,3 +16,4 @@ export { listBreaches, breachQuerySchema, listProvisional, breachCsvRows, BREACH
 export { computeMetrics, metricsForPeriod, metricsQuerySchema } from './metrics.ts';
 export { METRICS } from './metrics-config.ts';
 export { localDay, formatLocal } from './local-time.ts';
+export { caseClocks } from './case-clocks.ts';

@@ -90,6 +90,10 @@ describe('e2e: an auditor reviews SLA breaches and exports them', function () {
     await page.waitForSelector('.djs-element.path-current[data-element-id="dispatch"]');
     expect(await page.locator('[data-test=comment-form]').count()).to.equal(0);
     expect(await page.locator('[data-test=task-form]').count()).to.equal(0);
+    // The case's own limits show beside the task's, judged by the server's clock (the test moved it).
+    const clocks = await page.textContent('[data-test=sla-clocks]');
+    expect(clocks).to.contain('响应时限').and.to.contain('办结时限');
+    expect(await page.locator('[data-test=sla-clocks] li.clock.overdue').count()).to.be.greaterThan(0);
     await b.screenshot(page, 'case-view-auditor');
   });
 

@@ -83,6 +83,8 @@ export const MESSAGES = {
   'case.caseLimit': ['工单办结时限', 'Case limit'],
   'case.leftTime': ['剩余 {d}', '{d} left'],
   'case.overdueBy': ['已超期 {d}', 'overdue by {d}'],
+  'case.provisional': ['临时时限（该年日历未载入）', 'provisional (no calendar for that year)'],
+  'case.extended': ['已延期 {n} 次', 'extended {n}×'],
   'case.noClocks': ['当前没有计时环节。', 'No running clock.'],
   'case.closedAt': ['已于 {at} 办结。', 'Closed {at}.'],
   'case.timeline': ['办理记录', 'Timeline'],

@@ -35,6 +35,9 @@ interface CaseDetail {
   createdAt: string;
   closedAt: string | null;
   dueAt?: string | null;
+  /** Running and stopped SLA clocks, and the server's time when it answered. */
+  slaClocks?: SlaClock[];
+  now?: string;
   /** Masked for every role but dispatchers. */
   contact?: { name?: string; phone?: string } | null;
   openTasks: TaskView[];
@@ -120,13 +123,35 @@ function locationText(loc: NonNullable<CaseDetail['location']>): string {
   return [loc.address, loc.lat !== undefined && loc.lng !== undefined ? `${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)}` : ''].filter(Boolean).join(' · ');
 }
 
-/** One clock per open task (and the case's own limit when the server reports one). */
+/** A clock as the server keeps it (sla_clocks): the case's response and resolution limits and one per task. */
+interface SlaClock {
+  kind: 'response' | 'resolution' | 'task';
+  taskName: string | null;
+  elementId: string | null;
+  dueAt: string;
+  provisional: boolean;
+  extensions: number;
+  warnedAt: string | null;
+  breachedAt: string | null;
+  stoppedAt: string | null;
+}
+
+/**
+ * The case's running clocks: its own response and resolution limits and each
+ * open task's. "Overdue" is judged by the server's clock (the one that records
+ * breaches), and a recorded breach or warning shows even if the page's time differs.
+ */
 function slaClocks(detail: CaseDetail): HTMLElement {
-  const now = Date.now();
-  const clocks = [
-    ...(detail.dueAt ? [{ name: t('case.caseLimit'), dueAt: detail.dueAt }] : []),
-    ...detail.openTasks.map((task) => ({ name: task.name ?? task.elementId, dueAt: task.dueAt })),
-  ];
+  const now = detail.now ? new Date(detail.now).getTime() : Date.now();
+  const server = (detail.slaClocks ?? []).filter((c) => !c.stoppedAt);
+  const clocks = server.length
+    ? server.map((c) => ({
+        name: c.kind === 'task' ? c.taskName ?? c.elementId ?? '' : label('clock', c.kind),
+        dueAt: c.dueAt,
+        breached: Boolean(c.breachedAt),
+        note: [c.provisional ? t('case.provisional') : '', c.extensions ? t('case.extended', { n: c.extensions }) : ''].filter(Boolean).join(' · '),
+      }))
+    : detail.openTasks.map((task) => ({ name: task.name ?? task.elementId, dueAt: task.dueAt, breached: false, note: '' }));
   return h(
     'div',
     { class: 'card' },
@@ -136,13 +161,14 @@ function slaClocks(detail: CaseDetail): HTMLElement {
           'ul',
           { class: 'clocks', 'data-test': 'sla-clocks' },
           clocks.map((c) => {
-            const state = dueState(c.dueAt, undefined, now);
+            const state = dueState(c.dueAt, c.breached, now);
             const left = c.dueAt ? new Date(c.dueAt).getTime() - now : null;
             return h(
               'li',
               { class: `clock ${state}` },
               h('strong', null, c.name),
               h('span', null, t('tasks.due'), ' ', fmtDate(c.dueAt)),
+              c.note ? h('span', { class: 'small muted' }, c.note) : null,
               left === null ? null : h('span', { class: 'left' }, left < 0 ? t('case.overdueBy', { d: fmtDuration(-left) }) : t('case.leftTime', { d: fmtDuration(left) })),
             );
           }),
