@@ -26,6 +26,7 @@ import { slaRouter } from './api/sla.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { auditRouter } from './api/audit.ts';
 import { calendarRouter } from './api/calendar.ts';
+import { open311Router } from './open311/index.ts';
 import { statsRouter } from './api/stats.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1', api);
   documentOtherRoutes();
   app.use('/api', openApiRouter(DOCS_PAGE));
+  app.use('/open311/v2', ...open311Router(ctx));
   app.get('/healthz', async (_req, res) => {
     await knex.raw('select 1');
     res.json({ ok: true, db: db.kind });

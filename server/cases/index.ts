@@ -19,7 +19,7 @@ export { sniffFileType, ATTACHMENT_TYPES } from './file-type.ts';
 export { leaderClaim } from './leader-claim.ts';
 export { transferEmergency, refuseCase, mergeCase, transferSchema, notAcceptedSchema, mergeSchema } from './dispositions.ts';
 export { reopenCase, reopenSchema, UNSATISFIED_MAX_SCORE } from './reopen.ts';
-export { publicProgress, caseByTrackingCode } from './track.ts';
+export { publicProgress, publicSteps, caseByTrackingCode } from './track.ts';
 export { listCases, caseQuerySchema, whereCaseText } from './list.ts';
 export type { CaseQuery } from './list.ts';
 export type { StepHook, StepChanges } from './save-step.ts';

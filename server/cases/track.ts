@@ -21,6 +21,16 @@ const PUBLIC_STEPS: Record<string, (data: Record<string, any>) => { step: string
   'case.closed': () => ({ step: '已办结 closed' }),
 };
 
+/** The steps of a timeline a citizen may see, oldest first (also what Open311 clients see). */
+export function publicSteps(events: Array<{ at: Date; type: string; data: Record<string, any> | null }>): Array<{ at: Date; step: string; detail?: string }> {
+  const steps = [];
+  for (const e of events) {
+    const s = PUBLIC_STEPS[e.type]?.(e.data ?? {});
+    if (s) steps.push({ at: e.at, ...s });
+  }
+  return steps;
+}
+
 /**
  * Public progress of a case for whoever holds its case number and tracking
  * code: steps with dates and the reply, never names, phone numbers, internal
@@ -30,11 +40,7 @@ export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string,
   const row = await knex('cases').where({ case_no: caseNo }).first('id', 'case_no', 'status', 'category', 'urgency', 'title', 'variables', 'tracking_code_hash', 'created_at', 'closed_at', 'close_kind', 'reopen_count');
   if (!row || !sealer.matches('tracking-code', code.toUpperCase(), row.tracking_code_hash)) throw notFound('Case', caseNo);
   const events = await knex('case_events').where({ case_id: row.id }).orderBy('seq').select('at', 'type', 'data');
-  const steps = [];
-  for (const e of events) {
-    const s = PUBLIC_STEPS[e.type]?.(e.data ?? {});
-    if (s) steps.push({ at: e.at, ...s });
-  }
+  const steps = publicSteps(events);
   const evaluate = await knex('tasks').where({ case_id: row.id, status: 'open' }).whereRaw("'citizen' = any(candidate_groups)").first('id');
   const files = await knex('case_attachments').where({ case_id: row.id }).whereIn('purpose', ['reply', 'citizen']).orderBy('id').select('id', 'purpose', 'media_type', 'size', 'created_at');
   const photoView = (p: any) => ({ id: Number(p.id), mediaType: p.media_type, size: p.size, at: p.created_at });

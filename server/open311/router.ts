@@ -1,0 +1,64 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { AppContext } from '../app-context.ts';
+import { AppError } from '../errors/index.ts';
+import { createRequest } from './create.ts';
+import { discovery, type DiscoveryOptions } from './discovery.ts';
+import { formatOf, open311ErrorHandler, open311NotFound, send } from './format.ts';
+import { resolveJurisdiction } from './jurisdiction.ts';
+import { findRequest, findRequests } from './query.ts';
+import { serviceList } from './services.ts';
+import { documentOpen311Routes } from './docs.ts';
+
+/**
+ * The GeoReport v2 endpoint, mounted at `/open311/v2`. Public: Open311
+ * clients (apps, FixMyStreet-style sites) need no login; every request answer
+ * is scoped to the jurisdiction asked for and carries only public data.
+ *
+ * Returns the router followed by its error handler: mounted together, the
+ * handler also catches what the app's body parsers throw for these paths
+ * (malformed JSON), so Open311 clients always get the spec's error list.
+ */
+export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Router, express.ErrorRequestHandler] {
+  const r = Router();
+  documentOpen311Routes('/open311/v2');
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+
+  r.get('/discovery.:format', (req, res) => {
+    send(res, formatOf(req), 'discovery', discovery(req, opts));
+  });
+
+  r.get('/services.:format', async (req, res) => {
+    const format = formatOf(req);
+    await resolveJurisdiction(ctx.knex, req.query.jurisdiction_id);
+    send(res, format, 'services', serviceList());
+  });
+
+  // Our services have no attributes (metadata=false), so no client needs a definition; say so clearly.
+  r.get('/services/:service_code.:format', (req) => {
+    formatOf(req);
+    throw new AppError('service_definition_none', `Service ${req.params.service_code} has no definition (metadata=false): post requests without attributes.`, { status: 404 });
+  });
+
+  const create: RequestHandler = async (req, res) => {
+    const format = formatOf(req);
+    const key = req.get('idempotency-key')?.trim();
+    if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('idempotency_key_invalid', 'Idempotency-Key must be 1–200 characters.', { status: 400 });
+    const created = await createRequest(ctx, req.body, key || undefined);
+    send(res, format, 'service_requests', [created], 201);
+  };
+  r.post('/requests.:format', form, create);
+
+  r.get('/requests.:format', async (req, res) => {
+    const format = formatOf(req);
+    send(res, format, 'service_requests', await findRequests(ctx, ctx.read.reader(req), req.query));
+  });
+
+  // The primary, not a replica: a client reads the request it has just posted.
+  r.get('/requests/:service_request_id.:format', async (req, res) => {
+    const format = formatOf(req);
+    send(res, format, 'service_requests', await findRequest(ctx, ctx.knex, String(req.params.service_request_id), req.query));
+  });
+
+  r.use(open311NotFound);
+  return [r, open311ErrorHandler(ctx.log)];
+}
