@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { StepResult } from '../engine/index.ts';
 import { advanceLockedCase, lockColumns, recordIncident, runLockedCase, saveStep, type CaseRuntime, type LockedCaseRow } from '../cases/index.ts';
 
-/** Cases claimed per transaction: measured best between 25 and 200 (README "Performance and scale-out"). */
+/** Cases claimed per transaction: 25–100 drained 10,000 timers alike here, 200 was slower (README "Performance and scale-out"). */
 export const TIMER_BATCH = 50;
 
 /**
