@@ -1,7 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { SharedPGliteClient } from './pglite-client.ts';
+import type { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './lock.ts';
 
 // int8 (counts, identity ids) as JS numbers: ids stay far below 2^53.
@@ -93,7 +92,9 @@ async function openPostgres(url: string, schema: string, poolMax: number, create
 async function openPGlite(config: DbConfig, schema: string): Promise<Db> {
   const owned = !config.pglite;
   const unlock = config.dataDir && owned ? lockDataDir(config.dataDir) : () => undefined;
-  const pglite = config.pglite ?? new PGlite(config.dataDir);
+  // Loaded only in embedded mode: the module alone costs ~35 MB of a PostgreSQL node's memory.
+  const [{ PGlite: PGliteClass }, { SharedPGliteClient }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-client.ts')]);
+  const pglite = config.pglite ?? new PGliteClass(config.dataDir);
   await pglite.waitReady;
   if (schema !== 'public') await pglite.exec(`create schema if not exists "${schema}"`);
   const knex = knexFactory({
