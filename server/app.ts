@@ -6,13 +6,14 @@ import type { Clock } from './clock/index.ts';
 import type { Db } from './db/index.ts';
 import { migrateLatest, createReadRouting } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
-import { createGuard, seedDemoUsers } from './auth/index.ts';
+import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
 import { createCaseRuntime } from './cases/index.ts';
 import { deployProcessFiles } from './definitions/index.ts';
 import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
 import type { AppContext } from './app-context.ts';
 import { errorMiddleware, notFoundRoute } from './api/errors.ts';
 import { authRouter } from './api/auth.ts';
+import { usersRouter } from './api/users.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
@@ -41,6 +42,8 @@ export interface AppDeps {
   node?: string;
   /** Seed demo users (never in production). */
   demo?: boolean;
+  /** Creates the account `admin` with this password when none exists (main.ts reads BANGNI_ADMIN_PASSWORD). */
+  adminPassword?: string;
   /** 32-byte key sealing citizens' contact data (main.ts reads BANGNI_SECRET_KEY); absent: the development key. */
   secretKey?: Buffer;
   /** Directory of BPMN files deployed at startup; null to deploy none. */
@@ -93,6 +96,7 @@ export function createApp(deps: AppDeps): App {
   api.use(auth.authenticate);
   api.use(read.noteWrite);
   api.use(authRouter(ctx));
+  api.use(usersRouter(ctx));
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
   api.use(tasksRouter(ctx));
@@ -131,6 +135,7 @@ export function createApp(deps: AppDeps): App {
         const n = await seedDemoUsers(knex, clock.now());
         if (n) log(`seeded ${n} demo users (password "demo")`);
       }
+      if (deps.adminPassword && (await bootstrapAdmin(knex, clock.now(), deps.adminPassword))) log('created the administrator account "admin" from BANGNI_ADMIN_PASSWORD');
       const dir = deps.processesDir === undefined ? path.join(REPO_ROOT, 'processes') : deps.processesDir;
       if (dir) await deployProcessFiles(knex, clock, dir, log);
       if (opts.background) {

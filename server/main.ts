@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const readUrl = env.DATABASE_READ_URL || undefined;
   if (readUrl && !url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a replica of the embedded PGlite does not exist');
   const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: Number(env.BANGNI_READ_POOL_MAX ?? env.BANGNI_POOL_MAX ?? 10), createSchema: false }) : null;
-  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey });
+  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined });
   await app.start({ background: true });
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {
