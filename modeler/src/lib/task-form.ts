@@ -1,17 +1,12 @@
 import { h } from './dom.ts';
 import { t } from '../i18n/index.ts';
 
-/** A `camunda:formData` field as the server serves it with a task. */
-export interface FormField {
-  id: string;
-  label: string;
-  type: string;
-  required: boolean;
-  defaultValue?: string;
-  values?: Array<{ id: string; name: string }>;
-  constraints?: Record<string, string | true>;
-}
+// The field shape the server serves with a task (type-only: nothing of the server is bundled).
+import type { FormField } from '../../../server/engine/task-wait.ts';
 
+export type { FormField };
+
+/** One bad field of a refused completion (422 `form_invalid` details). */
 export interface FieldProblem {
   field: string;
   rule: string;
