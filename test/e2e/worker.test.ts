@@ -52,7 +52,7 @@ describe('e2e: a case worker claims and completes a task through its form', func
     await page.waitForSelector('.djs-element.path-current[data-element-id="dispatch"]');
     await page.click('[data-test=task-form] button[type=submit]');
     await page.waitForSelector('.field.invalid[data-field=department]');
-    expect(await page.textContent('.field[data-field=department] .field-error')).to.contain('承办单位');
+    expect(await page.textContent('.field[data-field=department] .field-error')).to.equal('此项必填'); // the rule in the page's language, not the server's English sentence
     // Dispatchers see the citizen's phone number in full (each view is logged by the server).
     expect(await page.textContent('[data-test=contact]')).to.contain('19900000001');
     await b.screenshot(page, 'task-form-errors');

@@ -49,7 +49,7 @@ export function buildFields(fields: FormField[]): HTMLElement[] {
     }
     return h(
       'div',
-      { class: 'field', 'data-field': f.id },
+      { class: 'field', 'data-field': f.id, 'data-type': f.type },
       h('span', { class: 'field-label' }, f.label || f.id, f.required ? h('span', { class: 'req', title: t('common.required') }, ' *') : null),
       control,
       h('div', { class: 'field-error', role: 'alert' }),
@@ -71,6 +71,17 @@ export function readFields(form: HTMLFormElement, fields: FormField[]): Record<s
 }
 
 /** Shows each problem under its field; returns the problems that name no field of this form. */
+/**
+ * The server words a field problem in English; the stable `rule` lets the page
+ * say it in the chosen language (the server's sentence is the fallback).
+ */
+export function problemText(p: FieldProblem, fieldType: string | null): string {
+  const limit = /(-?\d+(?:\.\d+)?)/.exec(p.message)?.[1] ?? '';
+  const key = p.rule === 'type' ? `form.rule.type.${fieldType ?? 'string'}` : `form.rule.${p.rule}`;
+  const text = t(key, { n: limit });
+  return text === key ? p.message : text;
+}
+
 export function showFieldErrors(form: HTMLElement, problems: FieldProblem[]): FieldProblem[] {
   for (const el of Array.from(form.querySelectorAll('.field'))) {
     el.classList.remove('invalid');
@@ -85,7 +96,7 @@ export function showFieldErrors(form: HTMLElement, problems: FieldProblem[]): Fi
     }
     el.classList.add('invalid');
     const slot = el.querySelector('.field-error')!;
-    slot.textContent = [slot.textContent, p.message].filter(Boolean).join(' ');
+    slot.textContent = [slot.textContent, problemText(p, el.getAttribute('data-type'))].filter(Boolean).join(' ');
   }
   return rest;
 }
