@@ -7,7 +7,7 @@ import type { Db } from './db/index.ts';
 import { migrateLatest, createReadRouting } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
 import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
-import { createCaseRuntime } from './cases/index.ts';
+import { createCaseRuntime, purgeClosedContacts } from './cases/index.ts';
 import { deployProcessFiles } from './definitions/index.ts';
 import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
 import type { AppContext } from './app-context.ts';
@@ -42,6 +42,8 @@ export interface AppDeps {
   node?: string;
   /** Seed demo users (never in production). */
   demo?: boolean;
+  /** Days after closing that a case keeps the citizen's contact details (main.ts: BANGNI_RETENTION_DAYS; default 730). */
+  retentionDays?: number;
   /** Creates the account `admin` with this password when none exists (main.ts reads BANGNI_ADMIN_PASSWORD). */
   adminPassword?: string;
   /** 32-byte key sealing citizens' contact data (main.ts reads BANGNI_SECRET_KEY); absent: the development key. */
@@ -69,7 +71,12 @@ export function createApp(deps: AppDeps): App {
   const node = deps.node ?? `${os.hostname()}:${process.pid}`;
   let scheduler: Scheduler;
   // Working-time FEEL functions and SLA clocks read calendars cached in memory (FEEL runs synchronously).
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p) });
+  const retentionDays = deps.retentionDays ?? 730;
+  const purge = { job: 'retention-purge', run: async () => {
+    const n = await purgeClosedContacts({ knex, clock }, retentionDays);
+    if (n) log(`retention: erased the contact details of ${n} case(s) closed more than ${retentionDays} days ago`);
+  } };
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge] });
   const runtime = createCaseRuntime({
     knex,
     clock,

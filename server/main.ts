@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const readUrl = env.DATABASE_READ_URL || undefined;
   if (readUrl && !url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a replica of the embedded PGlite does not exist');
   const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: Number(env.BANGNI_READ_POOL_MAX ?? env.BANGNI_POOL_MAX ?? 10), createSchema: false }) : null;
-  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined });
+  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS) });
   await app.start({ background: true });
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {
@@ -35,6 +35,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** BANGNI_RETENTION_DAYS: a whole number of days (at least 30), or the default. */
+function retentionDays(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 30) throw new Error(`BANGNI_RETENTION_DAYS must be a whole number of days, at least 30 (got "${value}")`);
+  return n;
 }
 
 main().catch((err) => {

@@ -24,6 +24,7 @@ export interface SlaJobsDeps {
   node: string;
   log: (msg: string) => void;
   cache: SlaConfigCache;
+  daily?: Array<{ job: string; run: () => Promise<unknown> }>;
 }
 
 export class SlaJobs {
@@ -50,13 +51,13 @@ export class SlaJobs {
   }
 
   /** One tick: what the cron calls; exported for tests and for a manual run. */
-  async tick(): Promise<{ sweep: boolean; calendarCheck: boolean }> {
+  async tick(): Promise<{ sweep: boolean; calendarCheck: boolean; daily: string[] }> {
     const { knex, clock, node, log } = this.deps;
     const now = clock.now();
     const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
     const day = new Date(Math.floor(now.getTime() / 86_400_000) * 86_400_000);
     const work = (async () => {
-      const out = { sweep: false, calendarCheck: false };
+      const out = { sweep: false, calendarCheck: false, daily: [] as string[] };
       try {
         if (await claimTick(knex, 'sla-sweep', minute, node, now)) {
           out.sweep = true;
@@ -66,6 +67,11 @@ export class SlaJobs {
         if (await claimTick(knex, 'calendar-check', day, node, now)) {
           out.calendarCheck = true;
           checkNextYear(this.deps.cache, now, log);
+        }
+        for (const d of this.deps.daily ?? []) {
+          if (!(await claimTick(knex, d.job, day, node, now))) continue;
+          out.daily.push(d.job);
+          await d.run();
         }
       } catch (err) {
         log(`sla jobs: ${(err as Error).message}`);

@@ -22,6 +22,8 @@ export interface SlaDeps {
   log: (msg: string) => void;
   listen?: (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
   notify?: (channel: string, payload: string) => Promise<void>;
+  /** Other once-a-day jobs run by the same cron, once per day across all nodes (e.g. the retention purge). */
+  daily?: Array<{ job: string; run: () => Promise<unknown> }>;
 }
 
 export interface Sla {

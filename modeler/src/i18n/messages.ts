@@ -244,6 +244,7 @@ export const MESSAGES = {
   'group.citizen': ['群众', 'Citizen'],
 
   'event.case.created': ['受理', 'Received'],
+  'event.case.contact_purged': ['联系方式已按保存期限删除', 'Contact details erased (retention period)'],
   'event.task.created': ['进入环节', 'Task opened'],
   'event.task.completed': ['完成环节', 'Task completed'],
   'event.task.cancelled': ['环节取消', 'Task cancelled'],
