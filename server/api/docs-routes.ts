@@ -33,6 +33,7 @@ export function documentOtherRoutes(): void {
   // themselves through routes(), which adds the zod request schemas.
   const sla: Array<[DocumentedRoute['method'], string, string, DocumentedRoute['roles']]> = [
     ['get', '/api/v1/sla/breaches', 'SLA breaches (JSON, or format=csv for Excel/WPS)', ['auditor', 'admin']],
+    ['get', '/api/v1/sla/breaches/weekly', 'SLA breaches (or warnings) per week of their due time, same filters, every record counted', ['auditor', 'admin']],
     ['get', '/api/v1/sla/alerts', 'SLA alerts (e.g. provisional due times without a loaded calendar)', ['auditor', 'admin']],
     ['get', '/api/v1/sla/limits/:region', 'Response and resolution limits of a region (category × urgency)', ['auditor', 'admin', 'designer']],
     ['put', '/api/v1/sla/limits/:region', 'Set the limits of a region', ['admin']],

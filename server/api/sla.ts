@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../audit/index.ts';
-import { BREACH_CSV_HEADERS, breachCsvRows, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
+import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
 
 /**
  * The auditor's view of SLA records (read-only, scoped to the auditor's
@@ -28,6 +28,13 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
     const page = await listBreaches(ctx.read.reader(req), scope, q, now);
     const alerts = await listProvisional(ctx.read.reader(req), scope, q.region);
     res.json({ ...page, alerts: { provisional: alerts.length } });
+  });
+
+  // The dashboard's weekly chart: counted over every record, not over one page of the table.
+  r.get('/sla/breaches/weekly', auditors, async (req, res) => {
+    const q = breachQuerySchema.parse(req.query);
+    if (q.region) auth.checkRegion(req, q.region);
+    res.json({ kind: q.kind, weeks: await breachesPerWeek(ctx.read.reader(req), auth.regions(req), q) });
   });
 
   // Due times computed without a loaded holiday calendar: the alert lines of the auditor's view.

@@ -59,6 +59,19 @@ export interface BreachItem {
   provisional: boolean;
 }
 
+/**
+ * Records per week of their due time (weeks start on Monday, UTC dates, as the
+ * dashboard's chart draws them), counted in the database: every record, not a page.
+ */
+export async function breachesPerWeek(knex: Knex, scope: RegionScope, q: BreachQuery): Promise<Array<{ week: string; count: number }>> {
+  const rows = await filtered(knex, scope, q)
+    .select(knex.raw(`to_char(date_trunc('week', b.due_at at time zone 'UTC'), 'YYYY-MM-DD') as week`))
+    .count('* as n')
+    .groupByRaw('1')
+    .orderByRaw('1');
+  return rows.map((r: Record<string, unknown>) => ({ week: String(r.week), count: Number(r.n) }));
+}
+
 /** One page of records (or all of them, up to `limit`, for CSV), newest due first. */
 export async function listBreaches(knex: Knex, scope: RegionScope, q: BreachQuery, now: Date, opts: { all?: boolean } = {}) {
   const [{ n }] = await filtered(knex, scope, q).count<{ n: number }[]>('* as n');

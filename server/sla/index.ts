@@ -12,7 +12,7 @@ export { extendDue } from './extend.ts';
 export type { Extension } from './extend.ts';
 export { claimTick, checkNextYear, SlaJobs } from './cron.ts';
 export { loadYear, readYear, setOfficeHours, upsertLimits, listLimits, yearBodySchema, hoursBodySchema, limitsBodySchema } from './calendar-store.ts';
-export { listBreaches, breachQuerySchema, listProvisional, breachCsvRows, BREACH_CSV_HEADERS } from './breaches.ts';
+export { listBreaches, breachesPerWeek, breachQuerySchema, listProvisional, breachCsvRows, BREACH_CSV_HEADERS } from './breaches.ts';
 export { computeMetrics, metricsForPeriod, metricsQuerySchema } from './metrics.ts';
 export { METRICS } from './metrics-config.ts';
 export { localDay, formatLocal } from './local-time.ts';
