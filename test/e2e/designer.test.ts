@@ -63,6 +63,8 @@ describe('e2e: a designer changes 扎赉特旗 routing in the modeler', function
     const overlay = await page.textContent('.bangni-problem-overlay[data-element-id="routeToVerifyEnforcement"]');
     expect(overlay).to.be.a('string').and.not.equal('');
     expect(await page.textContent('[data-test=problems]')).to.contain('routeToVerifyEnforcement');
+    // The refusal in the page's language (from its stable code), the problems as the validator names them.
+    expect(await page.textContent('[data-test=problems]')).to.contain('流程文件有问题，未部署。');
     await b.screenshot(page, 'designer-deploy-422');
     const defs = await t.call('GET', '/api/v1/definitions?region=zhalaite', { as: 'zhalaite.designer' });
     expect(defs.body.items.filter((d: { region: string }) => d.region === 'zhalaite')).to.have.length(1);

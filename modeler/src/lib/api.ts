@@ -1,6 +1,17 @@
 import { getSession, setSession } from './session.ts';
+import { t } from '../i18n/index.ts';
 
 /** An `{error:{code,message,details}}` answer from the server, or a network failure (status 0). */
+/**
+ * The page's own words for an error's stable code (the server speaks English);
+ * the server's sentence when the page has none for that code.
+ */
+function say(code: string, fallback: string): string {
+  const key = `error.${code}`;
+  const text = t(key);
+  return text === key ? fallback : text;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -35,7 +46,7 @@ export async function api<T = any>(method: string, path: string, opts: CallOptio
   try {
     res = await fetch(`/api/v1${path}`, { method, headers, body });
   } catch (err) {
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+    throw new ApiError(0, 'network', say('network', err instanceof Error ? err.message : String(err)));
   }
   if (res.status === 401 && session) {
     // The token expired: drop it so the next page asks for a login instead of failing quietly.
@@ -49,7 +60,7 @@ export async function api<T = any>(method: string, path: string, opts: CallOptio
       // not JSON
     }
     const e = payload?.error ?? {};
-    throw new ApiError(res.status, e.code ?? `http_${res.status}`, e.message ?? res.statusText, e.details);
+    throw new ApiError(res.status, e.code ?? `http_${res.status}`, say(e.code ?? '', e.message ?? res.statusText), e.details);
   }
   if (opts.raw) return res as T;
   if (res.status === 204) return undefined as T;
