@@ -7,7 +7,7 @@ import type { Db } from './db/index.ts';
 import { migrateLatest, createReadRouting } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
 import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
-import { createCaseRuntime, purgeClosedContacts } from './cases/index.ts';
+import { createCaseRuntime, purgeClosedContacts, purgeIdempotencyKeys } from './cases/index.ts';
 import { deployProcessFiles } from './definitions/index.ts';
 import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
 import type { AppContext } from './app-context.ts';
@@ -76,7 +76,8 @@ export function createApp(deps: AppDeps): App {
     const n = await purgeClosedContacts({ knex, clock }, retentionDays);
     if (n) log(`retention: erased the contact details of ${n} case(s) closed more than ${retentionDays} days ago`);
   } };
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge] });
+  const keys = { job: 'idempotency-purge', run: () => purgeIdempotencyKeys({ knex, clock }) };
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys] });
   const runtime = createCaseRuntime({
     knex,
     clock,

@@ -23,4 +23,4 @@ export { publicProgress, publicSteps, caseByTrackingCode } from './track.ts';
 export { listCases, caseQuerySchema, whereCaseText } from './list.ts';
 export type { CaseQuery } from './list.ts';
 export type { StepHook, StepChanges } from './save-step.ts';
-export { purgeClosedContacts } from './retention.ts';
+export { purgeClosedContacts, purgeIdempotencyKeys } from './retention.ts';

@@ -37,3 +37,13 @@ export async function purgeClosedContacts(rt: { knex: Knex; clock: { now(): Date
     if (ids.length < batch) return purged;
   }
 }
+
+/**
+ * Idempotency keys only need to outlive a client's retries; their stored
+ * answers hold tracking codes, so they are not kept longer than that.
+ * A submission retried after `keepDays` is a new request.
+ */
+export async function purgeIdempotencyKeys(rt: { knex: Knex; clock: { now(): Date } }, keepDays = 7): Promise<number> {
+  const cutoff = new Date(rt.clock.now().getTime() - keepDays * DAY_MS);
+  return rt.knex('idempotency_keys').where('created_at', '<', cutoff).delete();
+}

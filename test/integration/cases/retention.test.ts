@@ -29,7 +29,7 @@ describe('retention: contact details of long-closed cases are erased', function 
     t.clock.advance(DAY);
 
     const tick = await t.app.sla.jobs.tick();
-    expect(tick.daily).to.deep.equal(['retention-purge']);
+    expect(tick.daily).to.deep.equal(['retention-purge', 'idempotency-purge']);
 
     const oldRow = await t.db.knex('cases').where({ id: old }).first(CONTACT);
     expect(Object.values(oldRow).every((v) => v === null)).to.equal(true);
@@ -49,7 +49,20 @@ describe('retention: contact details of long-closed cases are erased', function 
     // The same day again: another node (or a second tick) does not run it twice.
     expect((await t.app.sla.jobs.tick()).daily).to.deep.equal([]);
     t.clock.advance(DAY);
-    expect((await t.app.sla.jobs.tick()).daily).to.deep.equal(['retention-purge']);
+    expect((await t.app.sla.jobs.tick()).daily).to.deep.equal(['retention-purge', 'idempotency-purge']);
     expect(await t.db.knex('case_events').where({ case_id: old, type: 'case.contact_purged' })).to.have.length(1);
+  });
+
+  it('given a submission with an Idempotency-Key, then a retry within 7 days answers the same, and the stored answer (with its tracking code) is gone after 7 days', async () => {
+    const body = { region: 'naiman', category: 'noise', title: '夜间施工' };
+    const headers = { 'Idempotency-Key': 'retry-7d' };
+    const first = await t.call('POST', '/api/v1/cases', { body, headers });
+    t.clock.advance(6 * DAY);
+    await t.app.sla.jobs.tick();
+    const retry = await t.call('POST', '/api/v1/cases', { body, headers });
+    expect(retry.body).to.deep.equal(first.body);
+    t.clock.advance(2 * DAY);
+    await t.app.sla.jobs.tick();
+    expect(await t.db.knex('idempotency_keys').where({ key: 'retry-7d' })).to.have.length(0);
   });
 });
