@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { validProcess } from './bpmn-samples.ts';
+import { validProcess } from '../../support/bpmn-samples.ts';
 
 describe('definitions API: deploy, list, source, rights', function () {
   let t: TestApp;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../server/app.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { around, conditional, definitions, processXml, timerCatch, userTask, validProcess } from './bpmn-samples.ts';
+import { around, conditional, definitions, processXml, timerCatch, userTask, validProcess } from '../../support/bpmn-samples.ts';
 
 const HOSTILE_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'hostile');
 

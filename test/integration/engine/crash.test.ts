@@ -7,7 +7,7 @@ import { verifyChain } from '../../../server/audit/index.ts';
 import { openDb, type Db } from '../../../server/db/index.ts';
 import { onPostgres } from '../../support/db.ts';
 import { startChildServer, type ChildServer } from '../../support/child-server.ts';
-import { processXml } from '../definitions/bpmn-samples.ts';
+import { processXml } from '../../support/bpmn-samples.ts';
 
 const CASES = 40;
 

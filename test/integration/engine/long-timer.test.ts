@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DAY } from '../../../server/clock/index.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { openElements } from '../../support/cases.ts';
-import { around, timerThenTask } from '../definitions/bpmn-samples.ts';
+import { around, timerThenTask } from '../../support/bpmn-samples.ts';
 
 /**
  * bpmn-engine arms timers with setTimeout, which cannot wait longer than

@@ -6,7 +6,7 @@ import type { Db } from '../../../server/db/index.ts';
 import { ensureRegions } from '../../../server/regions/index.ts';
 import { Scheduler } from '../../../server/scheduler/index.ts';
 import { freshDb, onPostgres, sameDb } from '../../support/db.ts';
-import { timerThenTask } from '../definitions/bpmn-samples.ts';
+import { timerThenTask } from '../../support/bpmn-samples.ts';
 
 const CASES = 1000;
 

@@ -1,52 +1,13 @@
 import { expect } from 'chai';
 import { validateBpmn, MAX_BPMN_BYTES, type Problem, type ValidationResult } from '../../../server/definitions/validate.ts';
+import { NS, around as sampleAround, conditional, definitions, processXml as sampleProcess, timerCatch } from '../../support/bpmn-samples.ts';
 
-const NS = [
-  'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"',
-  'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
-  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
-].join(' ');
-
-function definitions(content: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions ${NS} id="defs" targetNamespace="http://bangni.test">\n${content}\n</bpmn:definitions>`;
-}
-
-function processXml(body: string, attributes = 'id="request" name="Citizen request" isExecutable="true"'): string {
-  return definitions(`<bpmn:process ${attributes}>\n${body}\n</bpmn:process>`);
-}
-
-/** start -> <element id="middleId"> -> end, with the element's own XML given. */
-function around(middleId: string, middle: string): string {
-  return processXml(`
-    <bpmn:startEvent id="start" />
-    ${middle}
-    <bpmn:endEvent id="end" />
-    <bpmn:sequenceFlow id="toMiddle" sourceRef="start" targetRef="${middleId}" />
-    <bpmn:sequenceFlow id="toEnd" sourceRef="${middleId}" targetRef="end" />`);
-}
+// The process here is "request" / "Citizen request"; the builders are the shared test ones.
+const processXml = (body: string) => sampleProcess(body, 'request', 'Citizen request');
+const around = (middleId: string, middle: string) => sampleAround(middleId, middle, 'request', 'Citizen request');
 
 const userTask = (id = 'handle', attributes = 'camunda:candidateGroups="clerks"', inner = '') =>
   `<bpmn:userTask id="${id}" name="Handle" ${attributes}>${inner}</bpmn:userTask>`;
-
-function timerCatch(kind: string, value: string): string {
-  return around('wait', `<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition id="wait_def">
-    <bpmn:${kind} xsi:type="bpmn:tFormalExpression">${value}</bpmn:${kind}></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`);
-}
-
-/** start -> split (one FEEL-conditioned flow to task, default to end2) -> task -> end. */
-function conditional(condition: string, language = ''): string {
-  return processXml(`
-    <bpmn:startEvent id="start" />
-    <bpmn:exclusiveGateway id="split" default="toEnd2" />
-    ${userTask()}
-    <bpmn:endEvent id="end" /><bpmn:endEvent id="end2" />
-    <bpmn:sequenceFlow id="toSplit" sourceRef="start" targetRef="split" />
-    <bpmn:sequenceFlow id="toTask" sourceRef="split" targetRef="handle">
-      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression"${language}>${condition}</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="toEnd2" sourceRef="split" targetRef="end2" />
-    <bpmn:sequenceFlow id="toEnd" sourceRef="handle" targetRef="end" />`);
-}
 
 function problemsOf(result: ValidationResult): Problem[] {
   expect(result.ok, 'expected the model to be refused').to.equal(false);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ManualClock } from '../../../server/clock/index.ts';
 import { SourceCache, StepRunner, type StepResult } from '../../../server/engine/index.ts';
 import { AppError } from '../../../server/errors/index.ts';
-import { around, conditional, processXml } from '../../integration/definitions/bpmn-samples.ts';
+import { around, conditional, processXml } from '../../support/bpmn-samples.ts';
 
 /**
  * Validation refuses scripts at deploy time; these tests bypass it and hand

@@ -1,5 +1,5 @@
-/** Small BPMN documents for the definitions API tests, built from parts. */
-const NS = [
+/** Small BPMN documents for tests (validator, definitions API, engine), built from parts. */
+export const NS = [
   'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"',
   'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
   'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"',
@@ -9,12 +9,12 @@ export function definitions(content: string, prolog = '<?xml version="1.0" encod
   return `${prolog}\n<bpmn:definitions ${NS} id="defs" targetNamespace="http://bangni.test">\n${content}\n</bpmn:definitions>`;
 }
 
-export function processXml(body: string, key = 'api-test'): string {
-  return definitions(`<bpmn:process id="${key}" name="API test" isExecutable="true">\n${body}\n</bpmn:process>`);
+export function processXml(body: string, key = 'api-test', name = 'API test'): string {
+  return definitions(`<bpmn:process id="${key}" name="${name}" isExecutable="true">\n${body}\n</bpmn:process>`);
 }
 
 /** start → <middle> → end. */
-export function around(middleId: string, middle: string, key?: string): string {
+export function around(middleId: string, middle: string, key?: string, name?: string): string {
   return processXml(
     `<bpmn:startEvent id="start" />
     ${middle}
@@ -22,6 +22,7 @@ export function around(middleId: string, middle: string, key?: string): string {
     <bpmn:sequenceFlow id="toMiddle" sourceRef="start" targetRef="${middleId}" />
     <bpmn:sequenceFlow id="toEnd" sourceRef="${middleId}" targetRef="end" />`,
     key,
+    name,
   );
 }
 
