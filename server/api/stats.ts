@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { getDefinition } from '../definitions/index.ts';
 import { idParam } from './definitions.ts';
+import type { ElementStats } from '../definitions/element-stats.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -14,20 +15,7 @@ const statsQuery = z.object({
   versions: z.enum(['this', 'all']).default('this'),
 });
 
-export interface ElementStats {
-  elementId: string;
-  /** Tasks on this element open right now (whatever the period). */
-  openTasks: number;
-  /** Tasks of this element that ended within the period. */
-  ended: number;
-  /** Median time from task creation to completion, over completed tasks of the period; null without any. */
-  medianMs: number | null;
-  /** Tasks with a due time that ended in the period or are still open. */
-  withDue: number;
-  /** Of those, ended after their due time, or still open past it now. */
-  breached: number;
-  breachedShare: number | null;
-}
+export type { ElementStats };
 
 /**
  * Per-element figures for the designer's SLA heat map. Breaches are read from the task rows

@@ -3,15 +3,9 @@
  * breached their due time (green → amber → red) and carries a badge with open tasks now, the
  * median duration and the breached share, from `GET /definitions/:id/stats`.
  */
-export interface ElementStats {
-  elementId: string;
-  openTasks: number;
-  ended: number;
-  medianMs: number | null;
-  withDue: number;
-  breached: number;
-  breachedShare: number | null;
-}
+import type { ElementStats } from '../../../../server/definitions/element-stats.ts';
+
+export type { ElementStats };
 
 type Overlays = { add(el: unknown, type: string, o: { position: Record<string, number>; html: HTMLElement }): string; remove(filter: { type: string }): void };
 type Canvas = { addMarker(el: unknown, cls: string): void; removeMarker(el: unknown, cls: string): void };
