@@ -31,7 +31,18 @@ export function eventHash(prevHash: string | null, e: { caseId: number; seq: num
  * breaks the chain at that row.
  */
 export async function appendEvents(trx: Knex.Transaction, head: ChainHead, at: Date, events: NewEvent[]): Promise<ChainHead> {
-  if (!events.length) return head;
+  const chained = chainEvents(head, at, events);
+  if (chained.insert) await chained.insert(trx);
+  return chained.head;
+}
+
+/**
+ * `appendEvents` in two halves: the rows and new chain head are computed here,
+ * and `insert` builds the statement, for a caller that sends it together with
+ * its other writes (writeTogether). `insert` is null when there is nothing to add.
+ */
+export function chainEvents(head: ChainHead, at: Date, events: NewEvent[]): { head: ChainHead; insert: ((db: Knex | Knex.Transaction) => Knex.QueryBuilder) | null } {
+  if (!events.length) return { head, insert: null };
   let { seq, hash } = head;
   const rows = events.map((e) => {
     seq += 1;
@@ -50,6 +61,5 @@ export async function appendEvents(trx: Knex.Transaction, head: ChainHead, at: D
     hash = row.hash;
     return row;
   });
-  await trx('case_events').insert(rows);
-  return { ...head, seq, hash };
+  return { head: { ...head, seq, hash }, insert: (db) => db('case_events').insert(rows) };
 }

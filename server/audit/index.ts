@@ -1,4 +1,4 @@
-export { appendEvents, eventHash } from './events.ts';
+export { appendEvents, chainEvents, eventHash } from './events.ts';
 export type { NewEvent, ChainHead } from './events.ts';
 export { verifyChain } from './verify.ts';
 export type { ChainReport } from './verify.ts';

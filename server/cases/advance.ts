@@ -3,7 +3,7 @@ import { AppError, notFound } from '../errors/index.ts';
 import { appendEvents, type NewEvent } from '../audit/index.ts';
 import type { StepResult } from '../engine/index.ts';
 import type { CaseRuntime } from './runtime.ts';
-import { saveStep, lockColumns, type LockedCase } from './save-step.ts';
+import { saveStep, lockColumns, type LockedCase, type SettledTask } from './save-step.ts';
 
 export interface LockedCaseRow extends LockedCase {
   definition_id: number;
@@ -35,13 +35,15 @@ export async function advanceLockedCase(
   locked: LockedCaseRow,
   opts: {
     actor: string;
-    /** The task signalled; its caller has already marked it completed in this transaction. */
+    /** The task signalled. */
     signal?: { executionId: string; variables: Record<string, unknown> };
+    /** That task closed by the caller: its row, and its write unless already run. */
+    settled?: SettledTask;
     leadEvents?: NewEvent[];
   },
 ): Promise<StepResult> {
   const result = await runLockedCase(trx, rt, locked, opts.signal);
-  await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents, opts.signal ? [opts.signal.executionId] : []);
+  await saveStep(trx, rt, locked, result, opts.actor, opts.leadEvents, opts.settled ? [opts.settled] : []);
   return result;
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { advanceLockedCase, lockCase } from './advance.ts';
 import type { CaseRuntime } from './runtime.ts';
-import { saveStep } from './save-step.ts';
+import { saveStep, ENDED_TASK_COLUMNS } from './save-step.ts';
 import { flushEvents } from './act.ts';
 import { invalid } from '../errors/index.ts';
 
@@ -49,12 +49,13 @@ export async function restartCase(
   if (allowed.length && !allowed.includes(String(opts.dispatch.department))) {
     throw invalid('validation_failed', 'The unit is not one this process dispatches to.', { fields: [{ field: 'department', rule: 'enum', message: `must be one of ${allowed.join(', ')}` }] });
   }
-  const task = await trx('tasks').where({ case_id: caseId, execution_id: wait.executionId }).first('id', 'element_id', 'name');
+  const task = await trx('tasks').where({ case_id: caseId, execution_id: wait.executionId }).first(ENDED_TASK_COLUMNS);
   await trx('tasks').where({ id: task.id }).update({ status: 'completed', outcome: JSON.stringify(opts.dispatch), completed_by: opts.actor, ended_at: opts.now });
   locked = await lockCase(trx, caseId);
   await advanceLockedCase(trx, rt, locked, {
     actor: opts.actor,
     signal: { executionId: wait.executionId, variables: opts.dispatch },
+    settled: { row: { ...task, status: 'completed', completed_by: opts.actor, ended_at: opts.now } },
     leadEvents: [{ type: 'task.completed', actor: opts.actor, data: { taskId: task.id, elementId: task.element_id, name: task.name, values: opts.dispatch } }],
   });
 }

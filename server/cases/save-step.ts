@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { appendEvents, type NewEvent } from '../audit/index.ts';
+import { chainEvents, type NewEvent } from '../audit/index.ts';
+import { writeTogether } from '../db/together.ts';
 import type { StepResult } from '../engine/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { closeMergedChildren } from './children.ts';
@@ -33,6 +34,31 @@ export interface StepChanges {
   closed: boolean;
   /** The case's number, category, urgency and department before the step, when the caller had them (else the hook reads them). */
   facts?: { case_no: string; category: string | null; urgency: string | null; department: string | null };
+  /** Rows of the ended tasks the step already knows (the completed one, those it cancelled); a hook reads only the others. */
+  endedTasks?: EndedTask[];
+  /** Hands a write to go with the step's closing statement (one round trip); it must not touch rows the hook writes itself. */
+  defer?: (write: Knex.QueryBuilder | Knex.Raw) => void;
+}
+
+/** What a hook knows of a task that ended in the step. */
+export interface EndedTask {
+  id: number;
+  execution_id: string;
+  element_id: string;
+  name: string | null;
+  status: string;
+  candidate_groups: string[] | null;
+  assignee: string | null;
+  completed_by: string | null;
+  ended_at: Date | string | null;
+}
+export const ENDED_TASK_COLUMNS = ['id', 'execution_id', 'element_id', 'name', 'status', 'candidate_groups', 'assignee', 'completed_by', 'ended_at'];
+
+/** The task a caller closed in the step's transaction, and its write, which goes out with the step's closing statement. */
+export interface SettledTask {
+  row: EndedTask;
+  /** Absent when the caller already ran it. */
+  write?: Knex.QueryBuilder | Knex.Raw;
 }
 
 /** Called inside the step's transaction (the case row is locked); returns events to append. */
@@ -50,34 +76,44 @@ export async function saveStep(
   result: StepResult,
   actor: string,
   leadEvents: NewEvent[] = [],
-  /** Executions whose task the caller already closed (the completed task): nothing to cancel there. */
-  settled: string[] = [],
+  /** The task the caller completed (the signalled one): its write goes with the closing statement, nothing to cancel there. */
+  settled: SettledTask[] = [],
 ): Promise<void> {
   const now = rt.clock.now();
   const events: NewEvent[] = [...leadEvents];
+  // Writes that read nothing back go out together at the end, in one statement.
+  const closing: Array<Knex.QueryBuilder | Knex.Raw> = settled.flatMap((s) => (s.write ? [s.write] : []));
+  const endedTasks: EndedTask[] = settled.map((s) => s.row);
 
-  for (const t of result.timersFired) {
-    // Primary key (case, timer execution, expiry): a second firing aborts the transaction.
-    await trx('timer_firings').insert({
-      case_id: locked.id,
-      execution_id: t.executionId,
-      expire_at: t.expireAt,
-      element_id: t.elementId,
-      region_id: locked.region_id,
-      fired_at: now,
-      node: rt.node,
-    });
-    events.push({ type: 'timer.fired', actor: 'system', data: { elementId: t.elementId, executionId: t.executionId, expireAt: t.expireAt.toISOString() } });
+  if (result.timersFired.length) {
+    // Primary key (case, timer execution, expiry): a second firing fails the closing statement, and the transaction.
+    closing.push(
+      trx('timer_firings').insert(
+        result.timersFired.map((t) => ({
+          case_id: locked.id,
+          execution_id: t.executionId,
+          expire_at: t.expireAt,
+          element_id: t.elementId,
+          region_id: locked.region_id,
+          fired_at: now,
+          node: rt.node,
+        })),
+      ),
+    );
+    for (const t of result.timersFired) {
+      events.push({ type: 'timer.fired', actor: 'system', data: { elementId: t.elementId, executionId: t.executionId, expireAt: t.expireAt.toISOString() } });
+    }
   }
 
   // The completed task's own execution always leaves; skipping it spares a statement in the common step.
-  const leaving = result.left.filter((x) => !settled.includes(x));
+  const leaving = result.left.filter((x) => !settled.some((s) => s.row.execution_id === x));
   if (leaving.length) {
-    const cancelled = await trx('tasks')
+    const cancelled: EndedTask[] = await trx('tasks')
       .where({ case_id: locked.id, status: 'open' })
       .whereIn('execution_id', leaving)
       .update({ status: 'cancelled', ended_at: now })
-      .returning(['id', 'element_id', 'name']);
+      .returning(ENDED_TASK_COLUMNS);
+    endedTasks.push(...cancelled);
     for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name } });
   }
 
@@ -129,7 +165,20 @@ export async function saveStep(
     }));
     const firstStep = locked.state_version === 0;
     const facts = locked.case_no === undefined ? undefined : { case_no: locked.case_no, category: locked.category ?? null, urgency: locked.urgency ?? null, department: locked.department ?? null };
-    events.push(...(await rt.onStep(trx, { caseId: locked.id, regionId: locked.region_id, firstStep, now, opened, ended: result.left, closed: result.completed, facts })));
+    events.push(
+      ...(await rt.onStep(trx, {
+        caseId: locked.id,
+        regionId: locked.region_id,
+        firstStep,
+        now,
+        opened,
+        ended: result.left,
+        closed: result.completed,
+        facts,
+        endedTasks,
+        defer: (w) => closing.push(w),
+      })),
+    );
   }
 
   const passed = result.path.filter((p) => p.type !== 'bpmn:UserTask').map((p) => p.elementId);
@@ -142,8 +191,11 @@ export async function saveStep(
     nextWakeAt = new Date(now.getTime() + 60_000);
   }
 
-  const head = await appendEvents(trx, { caseId: locked.id, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, events);
-  await trx('cases')
+  const chained = chainEvents({ caseId: locked.id, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, events);
+  const head = chained.head;
+  if (chained.insert) closing.push(chained.insert(trx));
+  closing.push(
+    trx('cases')
     .where({ id: locked.id })
     .update({
       engine_state: JSON.stringify(result.state),
@@ -156,7 +208,9 @@ export async function saveStep(
       event_seq: head.seq,
       event_hash: head.hash,
       updated_at: now,
-    });
+    }),
+  );
+  await writeTogether(trx, closing);
   // 并单: cases merged into this one close with it, however it ends (issue 3).
   if (result.completed) await closeMergedChildren(trx, locked.id, now, actor);
   // The live engine may serve the case's next step, but only once this version is committed.

@@ -66,14 +66,15 @@ export async function startCase(
   const result = await rt.runner.run({ name: `${input.region}-new`, sourceContext, startVariables: variables });
 
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
-    const region = await trx('regions').where({ id: input.region }).first('case_prefix');
-    if (!region) throw new AppError('region_unknown', `Region ${input.region} does not exist.`, { status: 422 });
-    const seq = (await trx.raw("select nextval('case_no_seq') as n")).rows[0].n as number;
-    const caseNo = `${region.case_prefix}${now.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq % 1_000_000).padStart(6, '0')}`;
+    // The number is made by the insert itself (region prefix, date, sequence): no trips to read them first.
+    const caseNoSql = trx.raw("(select case_prefix from regions where id = ?) || ? || lpad((nextval('case_no_seq') % 1000000)::text, 6, '0')", [
+      input.region,
+      now.toISOString().slice(0, 10).replace(/-/g, ''),
+    ]);
     const [row] = await trx('cases')
       .insert({
         region_id: input.region,
-        case_no: caseNo,
+        case_no: caseNoSql,
         definition_id: definition.id,
         process_key: definition.key,
         status: 'open',
@@ -90,7 +91,13 @@ export async function startCase(
         created_at: now,
         updated_at: now,
       })
-      .returning(['id', 'region_id', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency']);
+      .returning(['id', 'region_id', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency'])
+      .catch((err: { code?: string }) => {
+        // No such region: no prefix makes the number null (23502), or the region key fails (23503).
+        if (err.code === '23502' || err.code === '23503') throw new AppError('region_unknown', `Region ${input.region} does not exist.`, { status: 422 });
+        throw err;
+      });
+    const caseNo: string = row.case_no;
     // case.created leads the step's own events: one insert for the whole timeline start.
     const created = {
       type: 'case.created',

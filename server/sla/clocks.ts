@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
-import type { StepChanges, StepHook } from '../cases/index.ts';
+import { ENDED_TASK_COLUMNS, type EndedTask, type StepChanges, type StepHook } from '../cases/index.ts';
 import type { SlaConfigCache } from './config-cache.ts';
 import { addLimit, warnAtFor } from './limits.ts';
 import { missingYears } from './working-time.ts';
@@ -66,13 +66,19 @@ async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: Cas
   const events: NewEvent[] = [];
   const running: ClockRow[] = await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at');
   if (!running.length) return events;
-  const ended = changes.ended.length
-    ? await trx('tasks')
-        .where({ case_id: changes.caseId })
-        .whereIn('execution_id', changes.ended)
-        .whereNot('status', 'open')
-        .select('id', 'element_id', 'name', 'status', 'candidate_groups', 'assignee', 'completed_by', 'ended_at')
-    : [];
+  // The step knows most ended tasks (the one completed, those it cancelled); only the rest are read.
+  const known = changes.endedTasks ?? [];
+  const unknown = changes.ended.filter((x) => !known.some((t) => t.execution_id === x));
+  const ended: EndedTask[] = unknown.length
+    ? [
+        ...known,
+        ...(await trx('tasks')
+          .where({ case_id: changes.caseId })
+          .whereIn('execution_id', unknown)
+          .whereNot('status', 'open')
+          .select(ENDED_TASK_COLUMNS)),
+      ]
+    : known;
   // Decide every stop first, then write them in one statement (stopClocks).
   const stops: ClockStop[] = [];
   for (const task of ended) {
@@ -97,7 +103,7 @@ async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: Cas
     const stopping = new Set(stops.map((s) => s.clock.id));
     for (const clock of running) if (!stopping.has(clock.id)) stops.push({ clock, at: changes.now, reason: 'case-closed', who: { group: null, user: null }, judge: false });
   }
-  events.push(...(await stopClocks(trx, stops, facts, node)));
+  events.push(...(await stopClocks(trx, stops, facts, node, changes.defer)));
   return events;
 }
 

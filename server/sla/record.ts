@@ -135,13 +135,23 @@ export interface ClockStop {
  * task completion stops its task clock and often the case's clocks), then the
  * breach of each one stopped past its due time.
  */
-export async function stopClocks(trx: Knex.Transaction, stops: ClockStop[], facts: CaseFacts, node: string): Promise<NewEvent[]> {
+export async function stopClocks(
+  trx: Knex.Transaction,
+  stops: ClockStop[],
+  facts: CaseFacts,
+  node: string,
+  /** Given: the stopping UPDATE is handed over to go with the step's other writes (writeTogether), not run here. */
+  defer?: (write: Knex.Raw) => void,
+): Promise<NewEvent[]> {
   if (!stops.length) return [];
   const values = stops.map(() => '(?::bigint, ?::timestamptz, ?::text)').join(', ');
-  await trx.raw(
+  const update = trx.raw(
     `update sla_clocks as s set stopped_at = v.at, stop_reason = v.reason from (values ${values}) as v(id, at, reason) where s.id = v.id and s.stopped_at is null`,
     stops.flatMap((s) => [s.clock.id, s.at, s.reason]),
   );
+  // A breach below also updates the clock row, in a statement of its own: never two writes to one row in one statement.
+  if (defer) defer(update);
+  else await update;
   const events: NewEvent[] = [];
   for (const s of stops) {
     if (s.judge === false || s.reason === 'cancelled' || s.at.getTime() <= new Date(s.clock.due_at).getTime()) continue;

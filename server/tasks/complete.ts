@@ -43,12 +43,13 @@ export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
         const pending = await trx('tasks').where({ case_id: task.case_id, kind: 'cohandle', status: 'open' }).select('id', 'candidate_groups');
         if (pending.length) throw conflict('cohandlers_pending', 'Every co-handling unit (协办) must give its opinion before the reply.', { tasks: pending.map((p: { id: number; candidate_groups: string[] }) => ({ id: p.id, groups: p.candidate_groups })) });
       }
-      await trx('tasks')
-        .where({ id: task.id })
-        .update({ status: 'completed', outcome: JSON.stringify(values), completed_by: input.actor, ended_at: now });
+      // Nothing reads the task row again in this step: its write goes out with the step's closing statement.
+      const write = trx('tasks').where({ id: task.id }).update({ status: 'completed', outcome: JSON.stringify(values), completed_by: input.actor, ended_at: now });
+      const row = { ...task, status: 'completed', completed_by: input.actor, ended_at: now };
       const result = await advanceLockedCase(trx, rt, locked, {
         actor: input.actor,
         signal: { executionId: task.execution_id, variables: values },
+        settled: { row, write },
         leadEvents: [{ type: 'task.completed', actor: input.actor, data: { taskId: task.id, elementId: task.element_id, name: task.name, values } }],
       });
       return { taskId: task.id, caseId: locked.id, caseStatus: result.completed ? 'closed' : 'open', openTasks: result.waits.length };

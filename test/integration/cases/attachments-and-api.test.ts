@@ -55,6 +55,16 @@ describe('comments, attachments and the API document', function () {
     }
   });
 
+  it('refuses a case for a region that does not exist, and writes nothing', async () => {
+    const before = await t.db.knex('cases').count<{ n: string }[]>('* as n');
+    const res = await t.call('POST', '/api/v1/cases', { body: { region: 'atlantis', category: 'road', title: '路灯不亮' } });
+    expect(res.status, res.text).to.equal(422);
+    expect(res.body.error.code).to.equal('region_unknown');
+    const after = await t.db.knex('cases').count<{ n: string }[]>('* as n');
+    expect(Number(after[0].n)).to.equal(Number(before[0].n));
+    expect(Number((await t.db.knex('case_events').where('region_id', 'atlantis').count<{ n: string }[]>('* as n'))[0].n)).to.equal(0);
+  });
+
   it('serves /api/openapi.json with every express route, and a browsable /api/docs', async () => {
     const doc = await t.call('GET', '/api/openapi.json');
     expect(doc.status).to.equal(200);
