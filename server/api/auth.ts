@@ -24,7 +24,7 @@ export function authRouter(ctx: AppContext): Router {
 
   api.post('/auth/logout', { summary: 'Log out (the token stops working)', tags: TAGS, roles: 'public', status: 204 }, async (req, res) => {
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) await logout(ctx.knex, header.slice(7).trim());
+    if (header?.startsWith('Bearer ')) await auth.revoked({ tokenHash: await logout(ctx.knex, header.slice(7).trim()) });
     res.status(204).end();
   });
 

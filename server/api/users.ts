@@ -21,7 +21,7 @@ export function usersRouter(ctx: AppContext): Router {
     summary: 'Change a staff account: name, role, groups, active, password (deactivating or a new password ends its logins)',
     tags: TAGS, roles: ['admin'], body: userPatchSchema, errors: { 404: ['not_found'], 422: ['region_required', 'group_unknown'] },
   }, async (req, res, { body }) => {
-    res.json(await updateUser(ctx.knex, String(req.params.username), body));
+    res.json(await updateUser(ctx.knex, String(req.params.username), body, { revoked: (userId) => ctx.auth.revoked({ userId }) }));
   });
 
   api.put('/groups/:region/:code', {

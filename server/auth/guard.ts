@@ -4,6 +4,7 @@ import type { Clock } from '../clock/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { Role, User } from './roles.ts';
 import { userForToken } from './tokens.ts';
+import { AUTH_CHANNEL, TokenCache } from './token-cache.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,11 +29,16 @@ export interface Guard {
   /** Regions the user may read: a list, or 'all' for admin. */
   regions(req: Request): string[] | 'all';
   homeRegion(req: Request): string | undefined;
+  /** A token was logged out, or a user changed (deactivated, new password, role, groups): no node may go on believing it. */
+  revoked(what: { tokenHash?: string; userId?: number }): Promise<void>;
+  /** Follows other nodes' revocations (NOTIFY on AUTH_CHANNEL). */
+  follow(listen: (channel: string, onMessage: (payload: string) => void) => Promise<unknown>): Promise<void>;
   actor(req: Request): string;
   user(req: Request): User;
 }
 
-export function createGuard(knex: Knex, clock: Clock): Guard {
+export function createGuard(knex: Knex, clock: Clock, opts: { notify?: (channel: string, payload: string) => Promise<void>; cacheSize?: number } = {}): Guard {
+  const cache = new TokenCache(clock, opts.cacheSize);
   const user = (req: Request): User => {
     if (!req.user) throw unauthenticated();
     return req.user;
@@ -43,7 +49,7 @@ export function createGuard(knex: Knex, clock: Clock): Guard {
     authenticate: async (req, _res, next) => {
       const header = req.headers.authorization;
       if (header?.startsWith('Bearer ')) {
-        const found = await userForToken(knex, clock.now(), header.slice(7).trim());
+        const found = await userForToken(knex, clock.now(), header.slice(7).trim(), cache);
         if (!found) return next(new AppError('token_invalid', 'The login has expired or is not valid; log in again.', { status: 401 }));
         req.user = found;
       }
@@ -68,6 +74,15 @@ export function createGuard(knex: Knex, clock: Clock): Guard {
     },
     homeRegion(req) {
       return user(req).regionId ?? undefined;
+    },
+    async revoked({ tokenHash, userId }) {
+      if (tokenHash) cache.forgetToken(tokenHash);
+      if (userId !== undefined) cache.forgetUser(userId);
+      const payload = tokenHash ? `token:${tokenHash}` : `user:${userId}`;
+      await opts.notify?.(AUTH_CHANNEL, payload).catch(() => undefined);
+    },
+    async follow(listen) {
+      await listen(AUTH_CHANNEL, (payload) => cache.apply(payload));
     },
     actor(req) {
       return req.user?.username ?? 'citizen';

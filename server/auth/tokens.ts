@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { AppError } from '../errors/index.ts';
 import { verifyPassword } from './password.ts';
 import type { User } from './roles.ts';
+import type { TokenCache } from './token-cache.ts';
 
 const TOKEN_TTL_MS = 12 * 60 * 60 * 1000; // one working day
 
@@ -32,16 +33,24 @@ export async function login(knex: Knex, now: Date, username: string, password: s
   return { token, expiresAt, user: userFromRow(row) };
 }
 
-export async function userForToken(knex: Knex, now: Date, token: string): Promise<User | null> {
+export async function userForToken(knex: Knex, now: Date, token: string, cache?: TokenCache): Promise<User | null> {
+  const hash = sha256(token);
+  const known = cache?.get(hash);
+  if (known) return known;
   const row = await knex('auth_tokens as a')
     .join('users as u', 'u.id', 'a.user_id')
-    .where('a.token_hash', sha256(token))
+    .where('a.token_hash', hash)
     .where('a.expires_at', '>', now)
     .where('u.active', true)
-    .first('u.*');
-  return row ? userFromRow(row) : null;
+    .first('u.*', 'a.expires_at as token_expires_at');
+  if (!row) return null;
+  const user = userFromRow(row);
+  cache?.put(hash, user, new Date(row.token_expires_at));
+  return user;
 }
 
-export async function logout(knex: Knex, token: string): Promise<void> {
-  await knex('auth_tokens').where({ token_hash: sha256(token) }).delete();
+export async function logout(knex: Knex, token: string): Promise<string> {
+  const hash = sha256(token);
+  await knex('auth_tokens').where({ token_hash: hash }).delete();
+  return hash;
 }

@@ -64,7 +64,7 @@ export async function createUser(knex: Knex, now: Date, input: NewUser) {
 }
 
 /** Changes a staff account; deactivating it or changing its password ends its logins. */
-export async function updateUser(knex: Knex, username: string, patch: UserPatch) {
+export async function updateUser(knex: Knex, username: string, patch: UserPatch, opts: { revoked?: (userId: number) => Promise<void> } = {}) {
   const row = await knex('users').where({ username }).first();
   if (!row) throw notFound('User', username);
   const role = patch.role ?? row.role;
@@ -76,11 +76,14 @@ export async function updateUser(knex: Knex, username: string, patch: UserPatch)
   if (patch.groups !== undefined) changes.groups = [...new Set(patch.groups)];
   if (patch.active !== undefined) changes.active = patch.active;
   if (patch.password !== undefined) changes.password_hash = await hashPassword(patch.password);
-  return knex.transaction(async (trx) => {
+  const view = await knex.transaction(async (trx) => {
     const [updated] = Object.keys(changes).length ? await trx('users').where({ id: row.id }).update(changes).returning('*') : [row];
     if (patch.active === false || patch.password !== undefined) await trx('auth_tokens').where({ user_id: row.id }).delete();
     return userView(updated);
   });
+  // Nodes that remember this user's tokens forget them: a new role or groups count from the next request.
+  await opts.revoked?.(Number(row.id));
+  return view;
 }
 
 /** Creates or renames a unit (group) of a region: what BPMN candidate groups name. */

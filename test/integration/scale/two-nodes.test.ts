@@ -123,4 +123,22 @@ describe('scale-out: two nodes on one PostgreSQL behave as one system', function
     expect(await a.app.scheduler.runOnce()).to.equal(0);
     expect(await appB.scheduler.runOnce()).to.equal(0);
   });
+
+  it('given a token node B has just believed, when node A deactivates its user, then node B refuses it at once (NOTIFY), without waiting for the cache to expire', async () => {
+    const created = await call('A', 'POST', '/api/v1/users', 'admin', { username: 'yuquan.temp', password: 'temporary-pass-1', displayName: '临时', role: 'handler', region: 'yuquan', groups: [] });
+    expect(created.status, created.text).to.equal(201);
+    const login = await fetch(`${urlB}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'yuquan.temp', password: 'temporary-pass-1' }) });
+    const { token } = (await login.json()) as { token: string };
+    const me = () => fetch(`${urlB}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await me()).to.equal(200); // now in B's cache; the shared clock never moves, so only a notification can end it
+    const off = await call('A', 'PATCH', '/api/v1/users/yuquan.temp', 'admin', { active: false });
+    expect(off.status, off.text).to.equal(200);
+    // The notification travels through PostgreSQL: look again for up to 5 s (it takes milliseconds).
+    let status = await me();
+    for (let i = 0; i < 100 && status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = await me();
+    }
+    expect(status).to.equal(401);
+  });
 });
