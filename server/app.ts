@@ -8,7 +8,7 @@ import { migrateLatest, createReadRouting } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
 import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
 import { createCaseRuntime, purgeClosedContacts, purgeIdempotencyKeys } from './cases/index.ts';
-import { deployProcessFiles } from './definitions/index.ts';
+import { deployProcessFiles, definitionsChanged, DEPLOYED_CHANNEL } from './definitions/index.ts';
 import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
 import type { AppContext } from './app-context.ts';
 import { errorMiddleware, notFoundRoute } from './api/errors.ts';
@@ -90,7 +90,7 @@ export function createApp(deps: AppDeps): App {
       db.notify(WAKE_CHANNEL, at.toISOString()).catch(() => undefined);
     },
   });
-  const auth = createGuard(knex, clock);
+  const auth = createGuard(knex, clock, { notify: (c, p) => db.notify(c, p) });
   if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
   const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
   const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
@@ -139,6 +139,9 @@ export function createApp(deps: AppDeps): App {
       await migrateLatest(knex, db.schema);
       await ensureRegions(knex);
       await sla.load();
+      // Logouts and account changes made on other nodes reach this node's token cache.
+      await auth.follow((c, fn) => db.listen(c, fn));
+      await db.listen(DEPLOYED_CHANNEL, () => definitionsChanged());
       if (deps.demo) {
         const n = await seedDemoUsers(knex, clock.now());
         if (n) log(`seeded ${n} demo users (password "demo")`);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock/index.ts';
 import { SourceCache, StepRunner, type FeelFunctions } from '../engine/index.ts';
-import { definitionXml } from '../definitions/index.ts';
+import { definitionXml, latestDefinitionFor, LatestDefinitions, type DefinitionRow } from '../definitions/index.ts';
 import type { StepHook } from './save-step.ts';
 
 /** Everything a case step needs; built once per app by `createCaseRuntime`. */
@@ -22,6 +22,8 @@ export interface CaseRuntime {
    * transaction holds, and on PostgreSQL a burst of cold-cache steps can exhaust the pool.
    */
   sourceFor(definitionId: number, db?: Knex): Promise<unknown>;
+  /** The definition a new case of (region, key) runs: the region's latest version, else default's; cached (latest-cache.ts). */
+  latestDefinition(regionId: string, key: string): Promise<DefinitionRow>;
 }
 
 export function createCaseRuntime(opts: {
@@ -33,6 +35,7 @@ export function createCaseRuntime(opts: {
   onStep?: StepHook;
 }): CaseRuntime {
   const sources = new SourceCache(opts.clock);
+  const latest = new LatestDefinitions(opts.clock);
   return {
     knex: opts.knex,
     clock: opts.clock,
@@ -42,5 +45,6 @@ export function createCaseRuntime(opts: {
     onWakeChanged: opts.onWakeChanged ?? (() => undefined),
     onStep: opts.onStep,
     sourceFor: (definitionId, db) => sources.get(definitionId, () => definitionXml(db ?? opts.knex, definitionId)),
+    latestDefinition: (regionId, key) => latest.get(opts.knex, regionId, key, latestDefinitionFor),
   };
 }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { latestDefinitionFor } from '../definitions/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { saveStep } from './save-step.ts';
@@ -51,7 +50,7 @@ export async function startCase(
     within?: (trx: Knex.Transaction, started: StartedCase) => Promise<void>;
   } = {},
 ): Promise<StartedCase> {
-  const definition = await latestDefinitionFor(rt.knex, input.region, input.processKey);
+  const definition = await rt.latestDefinition(input.region, input.processKey);
   const sourceContext = await rt.sourceFor(definition.id);
   const now = rt.clock.now();
   const variables = {

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../clock/index.ts';
 import { AppError, invalid, notFound } from '../errors/index.ts';
 import { validateBpmn } from './validate.ts';
+import { DEPLOYED_CHANNEL, definitionsChanged } from './latest-cache.ts';
 
 export interface DefinitionRow {
   id: number;
@@ -40,7 +41,7 @@ export async function deployDefinition(knex: Knex, clock: Clock, input: DeployIn
     });
   }
   const sha256 = createHash('sha256').update(input.xml).digest('hex');
-  return knex.transaction(async (trx) => {
+  const deployed = await knex.transaction(async (trx) => {
     // Serialises deploys per region so version numbers never collide.
     const region = await trx('regions').where({ id: input.regionId }).forUpdate().first('id');
     if (!region) throw new AppError('region_unknown', `Region ${input.regionId} does not exist.`, { status: 422 });
@@ -58,8 +59,12 @@ export async function deployDefinition(knex: Knex, clock: Clock, input: DeployIn
         origin: input.origin ?? 'api',
       })
       .returning(DEFINITION_COLUMNS);
+    // Delivered at commit: other nodes drop their cached "latest version" (latest-cache.ts).
+    await trx.raw('select pg_notify(?, ?)', [DEPLOYED_CHANNEL, `${input.regionId}:${result.parsed.key}`]);
     return row as DefinitionRow;
   });
+  definitionsChanged();
+  return deployed;
 }
 
 /** The definition a new case of this region runs: its own latest, else `default`'s. */

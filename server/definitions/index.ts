@@ -3,3 +3,4 @@ export type { DefinitionRow, DeployInput } from './deploy.ts';
 export { deployProcessFiles } from './files.ts';
 export { validateBpmn, MAX_BPMN_BYTES } from './validate.ts';
 export type { Problem, ValidationResult } from './validate.ts';
+export { LatestDefinitions, definitionsChanged, DEPLOYED_CHANNEL } from './latest-cache.ts';
