@@ -20,6 +20,7 @@ import { JsonClient } from './lib/http-client.ts';
 import { machineInfo } from './lib/machine.ts';
 import { figure, show, type Figure } from './lib/stats.ts';
 import { printTable } from './lib/table.ts';
+import { cpuPer } from './lib/cpu.ts';
 import { ceilingRun } from './scenarios/ceiling.ts';
 import { BENCH_REGION, citizenRun, nodeFor, oneTaskRun, type Node } from './scenarios/engine.ts';
 import { timersRun } from './scenarios/timers.ts';
@@ -48,9 +49,13 @@ const notes: Record<string, unknown> = {};
 const log = (msg: string) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0)}s] ${msg}`);
 const t0 = performance.now();
 
-function record(prefix: string, runs: Array<Record<string, number>>, units: Record<string, string>) {
-  for (const key of Object.keys(units)) figures[`${prefix}.${key}`] = figure(runs.map((r) => r[key]), units[key]);
+function record(prefix: string, runs: Array<Record<string, number | null>>, units: Record<string, string>) {
+  for (const key of Object.keys(units)) {
+    const values = runs.map((r) => r[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (values.length) figures[`${prefix}.${key}`] = figure(values, units[key]);
+  }
 }
+const ENGINE_UNITS = { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms', serverCpuMs: 'ms CPU', pgCpuMs: 'ms CPU' };
 
 async function deployBenchProcesses(serverUrl: string): Promise<void> {
   const client = new JsonClient(serverUrl);
@@ -70,7 +75,8 @@ async function main(): Promise<void> {
   const servers: ServerProcess[] = [];
   const serverEnv = { DATABASE_URL: url, BANGNI_DB_SCHEMA: schema, BANGNI_DEMO: '1' };
   try {
-    const a = await startServer(serverEnv, { node: 'bench-a', nodeArgs: env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [] });
+    const extraArgs = (env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const a = await startServer(serverEnv, { node: 'bench-a', nodeArgs: [...extraArgs, ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [])] });
     servers.push(a);
     await db.query(`set search_path to "${schema}"`);
     await deployBenchProcesses(a.url);
@@ -84,8 +90,8 @@ async function main(): Promise<void> {
       const tpl = await nodeA.client.expect(201, 'POST', '/api/v1/cases', { region: BENCH_REGION, processKey: 'bench-one-task', category: 'road', title: 'ceiling' });
       const range = await cloneCases(db, tpl.id, cfg.concurrency * 8, { tag: 'ceil' });
       const ids = Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
-      const ceiling: Array<Record<string, number>> = [];
-      const engine1: Array<Record<string, number>> = [];
+      const ceiling: Array<Record<string, number | null>> = [];
+      const engine1: Array<Record<string, number | null>> = [];
       // Interleaved, so drift on the machine touches both alike.
       for (let r = 0; r < cfg.runs; r++) {
         if (wants('ceiling')) {
@@ -94,14 +100,14 @@ async function main(): Promise<void> {
         }
         if (wants('engine1')) {
           log(`one-task, one server, run ${r + 1}`);
-          engine1.push(await oneTaskRun([nodeA], cfg.concurrency, cfg.runMs));
+          engine1.push(await cpuPer([a.pid], () => oneTaskRun([nodeA], cfg.concurrency, cfg.runMs)));
         }
       }
       // The ceiling's rows are not engine cases: out of the task lists and the scheduler's way.
       await db.query("delete from tasks where execution_id like 'ceil\\_%'");
       await db.query("update cases set status = 'closed', next_wake_at = null where id between $1 and $2", [range.first, range.last]);
       if (ceiling.length) record('ceiling', ceiling, { txPerS: 'tx/s' });
-      if (engine1.length) record('oneTask.1server', engine1, { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms' });
+      if (engine1.length) record('oneTask.1server', engine1, ENGINE_UNITS);
     }
 
     let nodeB: Node | null = null;
@@ -114,17 +120,17 @@ async function main(): Promise<void> {
       const runs = [];
       for (let r = 0; r < cfg.runs; r++) {
         log(`one-task, two servers, run ${r + 1}`);
-        runs.push(await oneTaskRun([nodeA, nodeB], cfg.concurrency, cfg.runMs));
+        runs.push(await cpuPer([a.pid, servers[1].pid], () => oneTaskRun([nodeA, nodeB!], cfg.concurrency, cfg.runMs)));
       }
-      record('oneTask.2servers', runs, { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms' });
+      record('oneTask.2servers', runs, ENGINE_UNITS);
     }
     if (wants('citizen')) {
       const runs = [];
       for (let r = 0; r < cfg.runs; r++) {
         log(`citizen-request, one server, run ${r + 1}`);
-        runs.push(await citizenRun([nodeA], cfg.concurrency, cfg.runMs));
+        runs.push(await cpuPer([a.pid], () => citizenRun([nodeA], cfg.concurrency, cfg.runMs)));
       }
-      record('citizen.1server', runs, { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms' });
+      record('citizen.1server', runs, ENGINE_UNITS);
     }
     if (wants('timers') && nodeB) {
       const runs = [];
@@ -199,9 +205,9 @@ async function main(): Promise<void> {
       const runs = [];
       for (let r = 0; r < cfg.runs; r++) {
         log(`one-task on PGlite, run ${r + 1}`);
-        runs.push(await oneTaskRun([nodeP], cfg.concurrency, cfg.runMs));
+        runs.push(await cpuPer([p.pid], () => oneTaskRun([nodeP], cfg.concurrency, cfg.runMs)));
       }
-      record('oneTask.pglite', runs, { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms' });
+      record('oneTask.pglite', runs, ENGINE_UNITS);
       nodeP.client.close();
     } finally {
       await p.stop();
@@ -228,12 +234,16 @@ function report(machine: Awaited<ReturnType<typeof machineInfo>>): string {
   row('   steps/s', 'oneTask.1server.stepsPerS', '≥ 50% ceiling', ratio('oneTask.1server.stepsPerS'));
   row('   step latency p50', 'oneTask.1server.p50');
   row('   step latency p99', 'oneTask.1server.p99');
+  row('   server CPU per case', 'oneTask.1server.serverCpuMs', '', '', 2);
+  row('   PostgreSQL CPU per case', 'oneTask.1server.pgCpuMs', '', '', 2);
   row('   one-task, 2 servers: cases/s', 'oneTask.2servers.casesPerS', '≥ 150');
   row('   steps/s', 'oneTask.2servers.stepsPerS', '≥ 50% ceiling', ratio('oneTask.2servers.stepsPerS'));
   row('   step latency p50', 'oneTask.2servers.p50');
   row('   step latency p99', 'oneTask.2servers.p99');
+  row('   server CPU per case (both)', 'oneTask.2servers.serverCpuMs', '', '', 2);
   row('3. citizen-request, 1 server: cases/s', 'citizen.1server.casesPerS');
   row('   steps/s', 'citizen.1server.stepsPerS', '', ratio('citizen.1server.stepsPerS'));
+  row('   server CPU per case', 'citizen.1server.serverCpuMs', '', '', 2);
   row(`4. timers (${cfg.timers} due in 1 s, 2 servers): lateness p50`, 'timers.p50', '', '', 0);
   row('   lateness p99', 'timers.p99', '≤ 1000', '', 0);
   row('   duplicate firings', 'timers.duplicates', '0', '', 0);
@@ -249,6 +259,7 @@ function report(machine: Awaited<ReturnType<typeof machineInfo>>): string {
   row('   steps/s', 'oneTask.pglite.stepsPerS');
   row('   step latency p50', 'oneTask.pglite.p50');
   row('   step latency p99', 'oneTask.pglite.p99');
+  row('   server CPU per case (database inside)', 'oneTask.pglite.serverCpuMs', '', '', 2);
   const head = `Bangni benchmark ${stamp} — ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.postgres}, node ${machine.node}\n` +
     `concurrency ${cfg.concurrency}, ${cfg.runs} runs × ${cfg.runMs / 1000} s; task list over ${cfg.openCases} open tasks + ${cfg.closedCases} closed cases\n`;
   return head + printTable(rows);

@@ -43,7 +43,7 @@ export async function oneTaskRun(nodes: Node[], concurrency: number, durationMs:
     await timed(lap, 'step', () => node.client.expect(200, 'POST', `/api/v1/tasks/${task.id}/complete`, { variables: { note: 'ok' } }, node.dispatcher));
   });
   const steps = r.laps.get('step') ?? [];
-  return { casesPerS: r.done / r.seconds, stepsPerS: steps.length / r.seconds, p50: percentile(steps, 50), p99: percentile(steps, 99) };
+  return { casesPerS: r.done / r.seconds, stepsPerS: steps.length / r.seconds, p50: percentile(steps, 50), p99: percentile(steps, 99), units: r.done };
 }
 
 /** The default citizen-request process, every user task done in turn: dispatch → verify → resolve → reply → evaluate. */
@@ -67,5 +67,5 @@ export async function citizenRun(nodes: Node[], concurrency: number, durationMs:
     }
   });
   const steps = r.laps.get('step') ?? [];
-  return { casesPerS: r.done / r.seconds, stepsPerS: steps.length / r.seconds, p50: percentile(steps, 50), p99: percentile(steps, 99) };
+  return { casesPerS: r.done / r.seconds, stepsPerS: steps.length / r.seconds, p50: percentile(steps, 50), p99: percentile(steps, 99), units: r.done };
 }
