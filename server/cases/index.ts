@@ -3,7 +3,7 @@ export type { CaseRuntime } from './runtime.ts';
 export { startCase, newCaseSchema, CATEGORIES, URGENCIES } from './start.ts';
 export type { NewCase, StartedCase } from './start.ts';
 export { lockCase, lockCaseOfTask, advanceLockedCase, runLockedCase, recordIncident } from './advance.ts';
-export { saveStep, lockColumns, ENDED_TASK_COLUMNS } from './save-step.ts';
+export { saveStep, lockColumns, ENDED_TASK_COLUMNS, runningClocksSql, runningClocksFromJson } from './save-step.ts';
 export type { LockedCaseRow } from './advance.ts';
 export { getCaseDetail, caseView, taskView, CASE_COLUMNS } from './read.ts';
 export { actOnCase, flushEvents } from './act.ts';

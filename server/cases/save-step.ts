@@ -18,6 +18,56 @@ export interface LockedCase {
   urgency?: string | null;
   /** `variables.department` before the step. */
   department?: string | null;
+  /** The case's running SLA clocks, when the caller read them under the lock (saves the hook a query). */
+  running_clocks?: RunningClock[];
+  /** Whether cases merged into this one wait for it, when the caller read it under the lock. */
+  has_merged_children?: boolean;
+}
+
+/** A running clock as the SLA hook needs it (sla/record.ts ClockRow). */
+export interface RunningClock {
+  id: number;
+  region_id: string;
+  case_id: number;
+  task_id: number | null;
+  kind: string;
+  element_id: string | null;
+  started_at: Date;
+  due_at: Date;
+  warn_at: Date;
+  provisional: boolean;
+  warned_at: Date | null;
+  breached_at: Date | null;
+  stopped_at: Date | null;
+}
+
+/**
+ * SQL for the running clocks of a case as one JSON column (`case_id` names the
+ * case id expression) — for a read the caller makes under the case lock anyway.
+ */
+export const runningClocksSql = (caseId: string) =>
+  `(select coalesce(json_agg(s), '[]'::json) from sla_clocks s where s.case_id = ${caseId} and s.stopped_at is null)`;
+
+/** Rows of `runningClocksSql`, with the types a table read gives. */
+export function runningClocksFromJson(list: Array<Record<string, any>>): RunningClock[] {
+  const date = (v: unknown) => (v == null ? null : new Date(v as string));
+  return list.map((c) => ({
+    ...c,
+    region_id: String(c.region_id),
+    kind: String(c.kind),
+    element_id: c.element_id ?? null,
+    provisional: Boolean(c.provisional),
+    id: Number(c.id),
+    case_id: Number(c.case_id),
+    task_id: c.task_id == null ? null : Number(c.task_id),
+    started_at: date(c.started_at)!,
+    due_at: date(c.due_at)!,
+    warn_at: date(c.warn_at)!,
+    warned_at: date(c.warned_at),
+    breached_at: date(c.breached_at),
+    stopped_at: date(c.stopped_at),
+    original_due_at: date(c.original_due_at),
+  }));
 }
 
 /** What a step changed in the case's tasks, for hooks such as the SLA clocks. */
@@ -34,6 +84,8 @@ export interface StepChanges {
   closed: boolean;
   /** The case's number, category, urgency and department before the step, when the caller had them (else the hook reads them). */
   facts?: { case_no: string; category: string | null; urgency: string | null; department: string | null };
+  /** The running clocks, when the caller read them under the case lock (else the hook reads them). */
+  runningClocks?: RunningClock[];
   /** Rows of the ended tasks the step already knows (the completed one, those it cancelled); a hook reads only the others. */
   endedTasks?: EndedTask[];
   /** Hands a write to go with the step's closing statement (one round trip); it must not touch rows the hook writes itself. */
@@ -175,6 +227,7 @@ export async function saveStep(
         ended: result.left,
         closed: result.completed,
         facts,
+        runningClocks: locked.running_clocks,
         endedTasks,
         defer: (w) => closing.push(w),
       })),
@@ -212,7 +265,7 @@ export async function saveStep(
   );
   await writeTogether(trx, closing);
   // 并单: cases merged into this one close with it, however it ends (issue 3).
-  if (result.completed) await closeMergedChildren(trx, locked.id, now, actor);
+  if (result.completed && locked.has_merged_children !== false) await closeMergedChildren(trx, locked.id, now, actor);
   // The live engine may serve the case's next step, but only once this version is committed.
   const live = result.live;
   if (live) afterCommit(trx, () => rt.runner.keep(locked.id, locked.state_version + 1, live));

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { StepResult } from '../engine/index.ts';
-import { advanceLockedCase, lockColumns, recordIncident, runLockedCase, saveStep, type CaseRuntime, type LockedCaseRow } from '../cases/index.ts';
+import { advanceLockedCase, lockColumns, recordIncident, runLockedCase, runningClocksFromJson, runningClocksSql, saveStep, type CaseRuntime, type LockedCaseRow } from '../cases/index.ts';
 
 /** Cases claimed per transaction: 25–100 drained 10,000 timers alike here, 200 was slower (README "Performance and scale-out"). */
 export const TIMER_BATCH = 50;
@@ -45,6 +45,23 @@ async function claimAndFire(rt: CaseRuntime, batch: number, failed: number[], is
       .limit(batch)
       .forUpdate()
       .skipLocked();
+    if (rows.length) {
+      // The claimed rows are locked: one read now stands for each case's own reads of its clocks and merged cases.
+      const extra = await trx('cases as c')
+        .whereIn('c.id', rows.map((r) => r.id))
+        .select(
+          'c.id',
+          trx.raw(`${runningClocksSql('c.id')} as running_clocks`),
+          trx.raw("exists(select 1 from cases ch where ch.parent_case_id = c.id and ch.status = 'merged') as has_merged_children"),
+        );
+      const byId = new Map(extra.map((e: { id: number | string; running_clocks: Array<Record<string, unknown>>; has_merged_children: boolean }) => [Number(e.id), e]));
+      for (const row of rows) {
+        const e = byId.get(Number(row.id));
+        if (!e) continue;
+        row.running_clocks = runningClocksFromJson(e.running_clocks);
+        row.has_merged_children = e.has_merged_children;
+      }
+    }
     const fail = (id: number, err: unknown) => {
       failed.push(id);
       log(rt, `timer on case ${id} failed: ${(err as Error).message}`);

@@ -40,8 +40,14 @@ export function slaStepHook(deps: ClockHookDeps): StepHook {
       if (!t.dueAt || (t.candidateGroups.length > 0 && t.candidateGroups.every((g) => NOT_RESPONSIBLE.has(g)))) continue;
       rows.push(clockRow(changes, { kind: 'task', taskId: t.id, elementId: t.elementId, due: t.dueAt, share: limit.warnShare, working: t.dueWorkingTime, provisional: t.dueProvisional, spec: null, cal }));
     }
-    if (rows.length) {
-      const created = await trx('sla_clocks').insert(rows).returning(['id', 'kind', 'task_id', 'element_id', 'due_at', 'provisional']);
+    let created: ClockRow[] = [];
+    // A clock nobody needs back in this step (no provisional alert to name it, none stopped with the case)
+    // goes out with the step's closing statement; a case closing in its first step cannot happen then.
+    const quiet = changes.defer && !changes.closed && !(changes.firstStep && changes.ended.length) && rows.every((r) => !r.provisional);
+    if (rows.length && quiet) {
+      changes.defer!(trx('sla_clocks').insert(rows));
+    } else if (rows.length) {
+      created = await trx('sla_clocks').insert(rows).returning('*');
       const provisional = created.filter((c) => c.provisional);
       if (provisional.length) {
         await trx('cases').where({ id: changes.caseId }).update({ sla_provisional: true });
@@ -56,15 +62,18 @@ export function slaStepHook(deps: ClockHookDeps): StepHook {
     }
 
     if (changes.ended.length || changes.closed) {
-      events.push(...(await stopEnded(trx, changes, facts, deps.node)));
+      events.push(...(await stopEnded(trx, changes, facts, deps.node, created)));
     }
     return events;
   };
 }
 
-async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: CaseFacts & { department: string | null }, node: string): Promise<NewEvent[]> {
+async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: CaseFacts & { department: string | null }, node: string, created: ClockRow[]): Promise<NewEvent[]> {
   const events: NewEvent[] = [];
-  const running: ClockRow[] = await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at');
+  // Read under the case lock by the caller (with the task it completes), plus those this step started; else read here.
+  const running: ClockRow[] = changes.runningClocks
+    ? [...changes.runningClocks, ...created]
+    : await trx('sla_clocks').where({ case_id: changes.caseId }).whereNull('stopped_at');
   if (!running.length) return events;
   // The step knows most ended tasks (the one completed, those it cancelled); only the rest are read.
   const known = changes.endedTasks ?? [];

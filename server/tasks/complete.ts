@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
-import { advanceLockedCase, flushEvents, lockCaseOfTask, recordIncident, type CaseRuntime } from '../cases/index.ts';
+import { advanceLockedCase, flushEvents, lockCaseOfTask, recordIncident, runningClocksFromJson, runningClocksSql, type CaseRuntime } from '../cases/index.ts';
 import { checkForm } from './form.ts';
 import { decideReturn } from './return.ts';
 import { decideExtension } from './extend.ts';
@@ -31,7 +31,16 @@ export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
       const locked = await lockCaseOfTask(trx, input.taskId);
       if (!locked) throw notFound('Task', input.taskId);
       caseId = locked.id;
-      const task = await trx('tasks').where({ id: input.taskId }).first();
+      // Read after the lock, in one statement: the task, the case's running clocks, whether merged cases wait on it.
+      const { running_clocks: clocks, has_merged_children: hasMerged, ...task } = await trx('tasks as t')
+        .where('t.id', input.taskId)
+        .first(
+          't.*',
+          trx.raw(`${runningClocksSql('t.case_id')} as running_clocks`),
+          trx.raw("exists(select 1 from cases ch where ch.parent_case_id = t.case_id and ch.status = 'merged') as has_merged_children"),
+        );
+      locked.running_clocks = runningClocksFromJson(clocks);
+      locked.has_merged_children = hasMerged;
       input.authorize?.(task);
       if (task.status !== 'open') throw conflict('task_not_open', `This task is already ${task.status}.`, { status: task.status });
       if (task.on_hold) throw conflict('task_on_hold', 'This task was returned (退单) and waits for the dispatcher\'s review.');
