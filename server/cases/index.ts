@@ -22,5 +22,5 @@ export { reopenCase, reopenSchema, UNSATISFIED_MAX_SCORE } from './reopen.ts';
 export { publicProgress, publicSteps, caseByTrackingCode } from './track.ts';
 export { listCases, caseQuerySchema, whereCaseText } from './list.ts';
 export type { CaseQuery } from './list.ts';
-export type { StepHook, StepChanges, EndedTask, SettledTask } from './save-step.ts';
+export type { StepHook, StepChanges, EndedTask, SettledTask, RunningClock } from './save-step.ts';
 export { purgeClosedContacts, purgeIdempotencyKeys } from './retention.ts';

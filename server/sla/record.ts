@@ -6,22 +6,10 @@
  */
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
+import type { RunningClock } from '../cases/index.ts';
 
-export interface ClockRow {
-  id: number;
-  region_id: string;
-  case_id: number;
-  task_id: number | null;
-  kind: string;
-  element_id: string | null;
-  started_at: Date;
-  due_at: Date;
-  warn_at: Date;
-  provisional: boolean;
-  warned_at: Date | null;
-  breached_at: Date | null;
-  stopped_at: Date | null;
-}
+/** A running clock: the row the step hook and the sweep work with (defined beside the step that carries it). */
+export type ClockRow = RunningClock;
 
 export interface CaseFacts {
   case_no: string;
