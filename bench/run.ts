@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startServer, REPO_ROOT, type ServerProcess } from './lib/server-process.ts';
+import { buildServer, startServer, REPO_ROOT, type ServerProcess } from './lib/server-process.ts';
 import { JsonClient } from './lib/http-client.ts';
 import { machineInfo } from './lib/machine.ts';
 import { figure, show, type Figure } from './lib/stats.ts';
@@ -68,6 +68,7 @@ async function deployBenchProcesses(serverUrl: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  buildServer();
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   const machine = await machineInfo(db);

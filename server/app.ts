@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -30,7 +31,16 @@ import { calendarRouter } from './api/calendar.ts';
 import { open311Router } from './open311/index.ts';
 import { statsRouter } from './api/stats.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The checkout: the nearest folder above this file with a package.json — the
+ * same from the TypeScript sources (server/) and from the compiled `npm start`
+ * build (dist/server/), for processes/ and the browser app's files.
+ */
+export const REPO_ROOT = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 export interface AppDeps {
   db: Db;

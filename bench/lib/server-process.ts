@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -17,6 +17,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** Node's flags in `npm start` (the heap limit): the benchmark runs the server as users do. */
+const START_FLAGS: string[] = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts.start as string)
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
+
+/** Compiles the server as `npm run build` does (tsc), so the benchmark measures the current sources. */
+export function buildServer(): void {
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -29,13 +39,14 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `server/main.ts` as a real child process (node with the tsx loader, so
- * the pid is the server itself and its RSS is the server's) and waits for
- * /healthz. `env` adds to the environment: DATABASE_URL, BANGNI_DB_SCHEMA, …
+ * Starts the server as `npm start` runs it — the compiled build, `node
+ * dist/server/main.js` (built by `buildServer`), so the pid is the server itself
+ * and its RSS is the server's — and waits for /healthz. `env` adds to the
+ * environment: DATABASE_URL, BANGNI_DB_SCHEMA, …
  */
 export async function startServer(env: Record<string, string | undefined>, opts: { node: string; nodeArgs?: string[] }): Promise<ServerProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...START_FLAGS, ...(opts.nodeArgs ?? []), path.join(REPO_ROOT, 'dist/server/main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: String(port), BANGNI_NODE: opts.node },
     stdio: ['ignore', 'pipe', 'pipe'],

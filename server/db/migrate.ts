@@ -10,15 +10,20 @@ export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.met
  * loader, so they run the same under tsx in `npm start`, tests and the bench.
  */
 const migrationSource: Knex.MigrationSource<string> = {
+  // Always the .ts name (what knex_migrations records), whether this runs from the sources or
+  // from the compiled build, where migrations/*.ts became dist/migrations/*.js.
   async getMigrations() {
-    return fs
+    const names = fs
       .readdirSync(MIGRATIONS_DIR)
-      .filter((f) => /^\d{14}_[\w-]+\.ts$/.test(f))
-      .sort();
+      .filter((f) => /^\d{14}_[\w-]+\.(ts|js)$/.test(f))
+      .map((f) => f.replace(/\.js$/, '.ts'));
+    return [...new Set(names)].sort();
   },
   getMigrationName: (name) => name,
   async getMigration(name) {
-    return import(pathToFileURL(path.join(MIGRATIONS_DIR, name)).href);
+    const file = path.join(MIGRATIONS_DIR, name);
+    const js = file.replace(/\.ts$/, '.js');
+    return import(pathToFileURL(fs.existsSync(file) ? file : js).href);
   },
 };
 
