@@ -35,6 +35,20 @@ describe('db: migrations', function () {
     expect(await tablesOf(db)).to.deep.equal(tables);
     expect(await migrateLatest(db.knex, db.schema), 'second migrate').to.deep.equal([]);
   });
+
+  it('given a database migrated from the sources, when the compiled build (npm start) migrates it, then nothing runs again: both record the .ts names', async function () {
+    const compiled = path.resolve(import.meta.dirname, '../../../dist/server/db/migrate.js');
+    if (!fs.existsSync(compiled)) {
+      console.log('    (skipped: no compiled build in dist/ — `npm run build` makes it)');
+      return this.skip();
+    }
+    const built = (await import(compiled)) as { migrateLatest: typeof migrateLatest; MIGRATIONS_DIR: string };
+    expect(built.MIGRATIONS_DIR).to.match(/dist[/\\]migrations$/);
+    expect(await built.migrateLatest(db.knex, db.schema), 'the build re-ran migrations the sources applied').to.deep.equal([]);
+    const names = (await db.knex.withSchema(db.schema).table('knex_migrations').pluck('name')) as string[];
+    expect(names.length).to.be.greaterThan(0);
+    expect(names.every((n) => n.endsWith('.ts'))).to.equal(true);
+  });
 });
 
 describe('db: the PGlite data directory lock', function () {
