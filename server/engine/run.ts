@@ -243,11 +243,9 @@ export class StepRunner {
         live.log.failure = new Error(`task ${api.id}: ${(err as Error).message}`, { cause: err });
       }
     });
+    // Only a task that waited has a row to close: a user task on a branch not taken is discarded without ever waiting.
     const onLeave = (api: ElementApi) => {
-      if (api.type === 'bpmn:UserTask') {
-        live.log.waits.delete(api.executionId);
-        live.log.left.add(api.executionId);
-      }
+      if (api.type === 'bpmn:UserTask' && live.log.waits.delete(api.executionId)) live.log.left.add(api.executionId);
     };
     listener.on('activity.leave', onLeave);
     listener.on('activity.discard', onLeave);
