@@ -9,7 +9,8 @@
  *
  * Knobs (environment): BENCH_QUICK=1 (small seeds, short runs, for trying it
  * out), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (per run), BENCH_ONLY
- * (comma list of: ceiling, engine1, engine2, citizen, timers, tasklist, memory, pglite).
+ * (comma list of: ceiling, engine1, engine2, citizen, timers, tasklist, memory, pglite), BENCH_KEEP=1
+ * (keep the schema for inspection).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -191,7 +192,8 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const s of servers) await s.stop();
-    await db.query(`drop schema if exists "${schema}" cascade`).catch((e) => log(`cleanup: ${e.message}`));
+    if (env.BENCH_KEEP === '1') log(`BENCH_KEEP=1: schema ${schema} kept for inspection (drop it yourself)`);
+    else await db.query(`drop schema if exists "${schema}" cascade`).catch((e) => log(`cleanup: ${e.message}`));
     await db.end();
   }
 
