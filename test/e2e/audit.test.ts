@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, loginAs, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import { launchBrowser, loginAs, requireBrowser, type BrowserSession } from '../support/browser.ts';
 import { complete, submit } from '../support/cases.ts';
 import { DAY } from '../../server/clock/index.ts';
 import { sweepSla } from '../../server/sla/index.ts';
@@ -14,8 +14,7 @@ describe('e2e: an auditor reviews SLA breaches and exports them', function () {
   const cases: Record<string, { id: number; caseNo: string }> = {};
 
   before(async function () {
-    requireChromium(this);
-    requireBuild();
+    requireBrowser(this);
     // Start ten days back so every due time and breach lies in the dashboard's default period.
     t = await startTestApp({ clockStart: new Date(Date.now() - 10 * DAY).toISOString() });
     cases.water = await submit(t, { region: 'yuquan', category: 'water', title: '停水两天' });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import type { TestApp } from '../support/app.ts';
+import { startBrowserApp, type BrowserSession } from '../support/browser.ts';
 import { complete, openElements } from '../support/cases.ts';
 
 /** A real 1×1 PNG, so the browser renders it without errors. */
@@ -15,10 +15,7 @@ describe('e2e: a citizen submits, tracks and evaluates on a phone', function () 
   let code = '';
 
   before(async function () {
-    requireChromium(this);
-    requireBuild();
-    t = await startTestApp({ clockStart: new Date().toISOString() });
-    b = await launchBrowser(t.url);
+    ({ t, b } = await startBrowserApp(this));
     page = await b.open('/citizen', { phone: true });
   });
 

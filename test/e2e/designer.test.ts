@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, loginAs, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import type { TestApp } from '../support/app.ts';
+import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
 import { openElements, submit } from '../support/cases.ts';
 
 /**
@@ -25,11 +25,7 @@ describe('e2e: a designer changes 扎赉特旗 routing in the modeler', function
   let page: Page;
 
   before(async function () {
-    requireChromium(this);
-    requireBuild();
-    // The app's clock at real time, so due times look as they would in production.
-    t = await startTestApp({ clockStart: new Date().toISOString() });
-    b = await launchBrowser(t.url);
+    ({ t, b } = await startBrowserApp(this));
     page = await b.open('/');
   });
 

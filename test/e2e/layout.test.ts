@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, loginAs, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import type { TestApp } from '../support/app.ts';
+import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
 import { submit } from '../support/cases.ts';
 
 /** Whether the page scrolls sideways (a phone layout must not). */
@@ -12,10 +12,7 @@ describe('e2e: layouts and languages of the remaining pages', function () {
   let b: BrowserSession;
 
   before(async function () {
-    requireChromium(this);
-    requireBuild();
-    t = await startTestApp({ clockStart: new Date().toISOString() });
-    b = await launchBrowser(t.url);
+    ({ t, b } = await startBrowserApp(this));
     await submit(t, { region: 'saihan', category: 'noise', title: '夜间施工噪音扰民' });
   });
 

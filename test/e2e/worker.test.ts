@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app.ts';
-import { launchBrowser, loginAs, requireBuild, requireChromium, type BrowserSession } from '../support/browser.ts';
+import type { TestApp } from '../support/app.ts';
+import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
 import { caseDetail, openElements, openTask, submit } from '../support/cases.ts';
 
 // A 1×1 PNG: the server checks uploads by their magic bytes.
@@ -14,10 +14,7 @@ describe('e2e: a case worker claims and completes a task through its form', func
   let caseId: number;
 
   before(async function () {
-    requireChromium(this);
-    requireBuild();
-    t = await startTestApp({ clockStart: new Date().toISOString() });
-    b = await launchBrowser(t.url);
+    ({ t, b } = await startBrowserApp(this));
     page = await b.open('/');
     caseId = (await submit(t, { region: 'yuquan', category: 'facility', title: '小区路灯不亮', description: '3号楼门口路灯坏了一周', contact: { phone: '19900000001' } })).id;
   });

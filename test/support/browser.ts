@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../server/app.ts';
+import { startTestApp, type TestApp } from './app.ts';
 
 export const CHROMIUM = process.env.BANGNI_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -40,6 +41,22 @@ export function requireChromium(ctx: Mocha.Context): void {
 export function requireBuild(): void {
   const index = path.join(REPO_ROOT, 'modeler', 'dist', 'index.html');
   if (!fs.existsSync(index)) throw new Error(`The browser app is not built (${index} is missing): run \`npm run build\` (npm ci runs it).`);
+}
+
+/** Both checks every browser suite starts with: Chromium is here (else skip, or fail in CI) and the app is built. */
+export function requireBrowser(ctx: Mocha.Context): void {
+  requireChromium(ctx);
+  requireBuild();
+}
+
+/**
+ * The usual browser suite's `before`: the checks, a test app whose clock starts
+ * at real time (so due times look as they would in production), and a browser on it.
+ */
+export async function startBrowserApp(ctx: Mocha.Context): Promise<{ t: TestApp; b: BrowserSession }> {
+  requireBrowser(ctx);
+  const t = await startTestApp({ clockStart: new Date().toISOString() });
+  return { t, b: await launchBrowser(t.url) };
 }
 
 export interface BrowserSession {
