@@ -5,7 +5,7 @@ import os from 'node:os';
 import express from 'express';
 import type { Clock } from './clock/index.ts';
 import type { Db } from './db/index.ts';
-import { migrateLatest, createReadRouting } from './db/index.ts';
+import { migrateLatest, createReadRouting, withStartupLock } from './db/index.ts';
 import { ensureRegions } from './regions/index.ts';
 import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
 import { createCaseRuntime, purgeClosedContacts, purgeIdempotencyKeys } from './cases/index.ts';
@@ -30,6 +30,9 @@ import { auditRouter } from './api/audit.ts';
 import { calendarRouter } from './api/calendar.ts';
 import { open311Router } from './open311/index.ts';
 import { statsRouter } from './api/stats.ts';
+import { incidentsRouter } from './api/incidents.ts';
+import type { PoolOptions } from './sandbox/index.ts';
+import type { CaseLimits } from './cases/index.ts';
 
 /**
  * The checkout: the nearest folder above this file with a package.json — the
@@ -60,6 +63,10 @@ export interface AppDeps {
   secretKey?: Buffer;
   /** Directory of BPMN files deployed at startup; null to deploy none. */
   processesDir?: string | null;
+  /** Engine workers and their budgets (main.ts reads BANGNI_ENGINE_WORKERS, BANGNI_STEP_TIMEOUT_MS, BANGNI_STEP_HEAP_MB, BANGNI_TIMER_MIN_MS). */
+  engine?: PoolOptions;
+  /** A case's timer containment (main.ts reads BANGNI_TIMERS_PER_HOUR, BANGNI_WAKE_FAILURES). */
+  caseLimits?: Partial<CaseLimits>;
 }
 
 export interface App {
@@ -68,8 +75,13 @@ export interface App {
   scheduler: Scheduler;
   /** SLA calendars, clocks and the periodic sweep. */
   sla: Sla;
-  /** Migrates, seeds, deploys the process files; starts background work when `background`. */
+  /** Migrates, seeds, deploys the process files; runs no case step. Starts background work too when `background`. */
   start(opts?: { background?: boolean }): Promise<void>;
+  /**
+   * The scheduler and periodic jobs. main.ts calls it only once the server
+   * listens: an overdue timer of a bad case must never keep a node from serving.
+   */
+  startBackground(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,7 +104,9 @@ export function createApp(deps: AppDeps): App {
     knex,
     clock,
     node,
-    functions: sla.functions,
+    pool: deps.engine,
+    limits: deps.caseLimits,
+    log,
     onStep: sla.onStep,
     // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
     onWakeChanged: (at) => {
@@ -100,6 +114,8 @@ export function createApp(deps: AppDeps): App {
       db.notify(WAKE_CHANNEL, at.toISOString()).catch(() => undefined);
     },
   });
+  // FEEL's working-time functions run in the engine workers: each gets the SLA calendars and limits, and every reload.
+  sla.cache.follow((snapshot) => runtime.runner.configure(snapshot));
   const auth = createGuard(knex, clock, { notify: (c, p) => db.notify(c, p) });
   if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
   const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
@@ -124,6 +140,7 @@ export function createApp(deps: AppDeps): App {
   api.use(auditRouter(ctx));
   api.use(calendarRouter(ctx, sla));
   api.use(statsRouter(ctx));
+  api.use(incidentsRouter(ctx));
   app.use('/api/v1', api);
   documentOtherRoutes();
   app.use('/api', openApiRouter(DOCS_PAGE));
@@ -146,28 +163,35 @@ export function createApp(deps: AppDeps): App {
     scheduler,
     sla,
     async start(opts = {}) {
-      await migrateLatest(knex, db.schema);
-      await ensureRegions(knex);
+      const dir = deps.processesDir === undefined ? path.join(REPO_ROOT, 'processes') : deps.processesDir;
+      // Nodes starting together on one database prepare it one at a time: knex's table
+      // creation races, and a file deployed by two nodes at once would become two versions.
+      await withStartupLock(db, async () => {
+        await migrateLatest(knex, db.schema);
+        await ensureRegions(knex);
+        if (deps.demo) {
+          const n = await seedDemoUsers(knex, clock.now());
+          if (n) log(`seeded ${n} demo users (password "demo")`);
+        }
+        if (deps.adminPassword && (await bootstrapAdmin(knex, clock.now(), deps.adminPassword))) log('created the administrator account "admin" from BANGNI_ADMIN_PASSWORD');
+        if (dir) await deployProcessFiles(knex, clock, dir, log);
+      }, log);
       await sla.load();
       // Logouts and account changes made on other nodes reach this node's token cache.
       await auth.follow((c, fn) => db.listen(c, fn));
       await db.listen(DEPLOYED_CHANNEL, () => definitionsChanged());
-      if (deps.demo) {
-        const n = await seedDemoUsers(knex, clock.now());
-        if (n) log(`seeded ${n} demo users (password "demo")`);
-      }
-      if (deps.adminPassword && (await bootstrapAdmin(knex, clock.now(), deps.adminPassword))) log('created the administrator account "admin" from BANGNI_ADMIN_PASSWORD');
-      const dir = deps.processesDir === undefined ? path.join(REPO_ROOT, 'processes') : deps.processesDir;
-      if (dir) await deployProcessFiles(knex, clock, dir, log);
-      if (opts.background) {
-        background = true;
-        await scheduler.start();
-        await sla.startBackground();
-      }
+      if (opts.background) await this.startBackground();
+    },
+    async startBackground() {
+      if (background) return;
+      background = true;
+      await scheduler.start();
+      await sla.startBackground();
     },
     async stop() {
       if (background) await scheduler.stop();
       if (background) await sla.stop();
+      await runtime.runner.stop();
     },
   };
 }

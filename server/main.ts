@@ -3,6 +3,7 @@ import { createApp, REPO_ROOT } from './app.ts';
 import { openDb } from './db/index.ts';
 import { systemClock } from './clock/index.ts';
 import { loadSecretKey } from './crypto/index.ts';
+import { DEFAULT_TIMER_POLICY } from './engine/index.ts';
 
 /** Reads the environment, builds the app, listens. The only place that does. */
 async function main(): Promise<void> {
@@ -19,11 +20,23 @@ async function main(): Promise<void> {
   const readUrl = env.DATABASE_READ_URL || undefined;
   if (readUrl && !url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a replica of the embedded PGlite does not exist');
   const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: Number(env.BANGNI_READ_POOL_MAX ?? env.BANGNI_POOL_MAX ?? 10), createSchema: false }) : null;
-  const app = createApp({ db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS) });
-  await app.start({ background: true });
+  const engine = {
+    workers: intEnv(env, 'BANGNI_ENGINE_WORKERS', 1, 16),
+    stepTimeoutMs: intEnv(env, 'BANGNI_STEP_TIMEOUT_MS', 100, 600_000),
+    heapMb: intEnv(env, 'BANGNI_STEP_HEAP_MB', 32, 8192),
+    timerPolicy: { ...DEFAULT_TIMER_POLICY, minPeriodMs: intEnv(env, 'BANGNI_TIMER_MIN_MS', 1, 86_400_000) ?? DEFAULT_TIMER_POLICY.minPeriodMs },
+  };
+  const caseLimits = { timersPerHour: intEnv(env, 'BANGNI_TIMERS_PER_HOUR', 1, 100_000), wakeFailures: intEnv(env, 'BANGNI_WAKE_FAILURES', 1, 100) };
+  const app = createApp({
+    db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS),
+    engine: withoutUndefined(engine), caseLimits: withoutUndefined(caseLimits),
+  });
+  // Start-up runs no case step; the scheduler starts once the server listens, so a bad case can never keep the node down.
+  await app.start();
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {
     console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`}${readDb ? ', reads from the replica in DATABASE_READ_URL' : ''})`);
+    app.startBackground().catch((err) => console.error(`background work did not start: ${(err as Error).message}`));
   });
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
@@ -35,6 +48,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** A whole number in [min, max] from the environment, or undefined when unset; anything else stops the start with the variable's name. */
+function intEnv(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+}
+
+function withoutUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** BANGNI_RETENTION_DAYS: a whole number of days (at least 30), or the default. */

@@ -31,6 +31,7 @@ const DEMO_ROLES: Array<{ role: string; name: string; groups: string[] }> = [
 /**
  * Demo users for every region (`R.dispatcher` … `R.auditor`) and `admin`, all
  * with password `demo`. Only on an empty users table, only in demo mode.
+ * Returns how many users it created.
  */
 export async function seedDemoUsers(knex: Knex, now: Date, password = 'demo'): Promise<number> {
   const existing = await knex('users').count<{ n: number }[]>('* as n').first();
@@ -47,6 +48,11 @@ export async function seedDemoUsers(knex: Knex, now: Date, password = 'demo'): P
     ),
   ];
   const hashes = await Promise.all(people.map(() => hashPassword(password)));
-  await knex('users').insert(people.map((p, i) => ({ ...p, password_hash: hashes[i], created_at: now })));
-  return people.length;
+  // Idempotent even outside the start-up lock: a second seeder that also saw an empty table adds nothing.
+  const inserted = await knex('users')
+    .insert(people.map((p, i) => ({ ...p, password_hash: hashes[i], created_at: now })))
+    .onConflict('username')
+    .ignore()
+    .returning('id');
+  return inserted.length;
 }

@@ -101,8 +101,11 @@ export async function upsertGroup(knex: Knex, region: string, groupCode: string,
 export async function bootstrapAdmin(knex: Knex, now: Date, adminPassword: string): Promise<boolean> {
   if (adminPassword.length < 12) throw new AppError('admin_password_weak', 'BANGNI_ADMIN_PASSWORD must have at least 12 characters.', { status: 500 });
   if (await knex('users').where({ username: 'admin' }).first('id')) return false;
-  await knex('users').insert({
-    username: 'admin', password_hash: await hashPassword(adminPassword), display_name: '系统管理员', role: 'admin', region_id: null, groups: [], created_at: now,
-  });
-  return true;
+  // Two nodes may both have seen no admin: the loser inserts nothing instead of failing its start.
+  const inserted = await knex('users')
+    .insert({ username: 'admin', password_hash: await hashPassword(adminPassword), display_name: '系统管理员', role: 'admin', region_id: null, groups: [], created_at: now })
+    .onConflict('username')
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { AppError, notFound } from '../errors/index.ts';
-import { appendEvents, type NewEvent } from '../audit/index.ts';
-import type { StepResult } from '../engine/index.ts';
+import type { NewEvent } from '../audit/index.ts';
+import type { PoolResult as StepResult } from '../sandbox/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { saveStep, lockColumns, type LockedCase, type SettledTask } from './save-step.ts';
 
@@ -60,35 +60,12 @@ export async function runLockedCase(
   if (locked.status !== 'open') {
     throw new AppError('case_not_open', `The case is ${locked.status}; nothing can run in it.`, { status: 409 });
   }
-  const sourceContext = await rt.sourceFor(locked.definition_id, trx);
-  return rt.runner.run({
+  return rt.step({
     name: String(locked.id),
-    sourceContext,
+    definitionId: locked.definition_id,
+    db: trx,
     state: locked.engine_state as never,
     signal,
     cached: { caseId: locked.id, stateVersion: locked.state_version },
-  });
-}
-
-/** Records a technical failure on the case (status, reason, timeline) so it is visible and not retried blindly. */
-export async function recordIncident(rt: CaseRuntime, caseId: number, action: string, err: unknown): Promise<void> {
-  const now = rt.clock.now();
-  const message = err instanceof Error ? err.message : String(err);
-  await rt.knex.transaction(async (trx) => {
-    const locked = await lockCase(trx, caseId);
-    if (locked.status !== 'open') return;
-    const head = await appendEvents(trx, { caseId, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, [
-      { type: 'case.incident', actor: 'system', data: { action, message } },
-    ]);
-    await trx('cases')
-      .where({ id: caseId })
-      .update({
-        status: 'incident',
-        incident: JSON.stringify({ at: now.toISOString(), action, message, node: rt.node }),
-        next_wake_at: null,
-        event_seq: head.seq,
-        event_hash: head.hash,
-        updated_at: now,
-      });
   });
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { closeMergedChildren } from './children.ts';
 
-export type OutsideCloseKind = 'emergency' | 'not_accepted' | 'merged';
+export type OutsideCloseKind = 'emergency' | 'not_accepted' | 'merged' | 'incident';
 
 /**
  * Closes a locked case from outside its process (转110/119/120/122, 不予受理,

@@ -1,8 +1,10 @@
 export { createCaseRuntime } from './runtime.ts';
-export type { CaseRuntime } from './runtime.ts';
+export type { CaseRuntime, CaseLimits, CaseStep } from './runtime.ts';
 export { startCase, newCaseSchema, CATEGORIES, URGENCIES } from './start.ts';
 export type { NewCase, StartedCase } from './start.ts';
-export { lockCase, lockCaseOfTask, advanceLockedCase, runLockedCase, recordIncident } from './advance.ts';
+export { lockCase, lockCaseOfTask, advanceLockedCase, runLockedCase } from './advance.ts';
+export { recordIncident, writeIncident, withIncident, incidentFacts } from './incident.ts';
+export type { IncidentFacts } from './incident.ts';
 export { saveStep, lockColumns, ENDED_TASK_COLUMNS } from './save-step.ts';
 export { runningClocksSql, runningClocksFromJson } from './running-clocks.ts';
 export type { RunningClock } from './running-clocks.ts';

@@ -37,8 +37,7 @@ export async function restartCase(
   for (const k of INTAKE_VARIABLES) if (k in (row.variables ?? {})) startVariables[k] = row.variables[k];
   Object.assign(startVariables, opts.extraVariables ?? {});
   // Through this transaction: on PGlite it holds the only connection.
-  const sourceContext = await rt.sourceFor(locked.definition_id, trx);
-  const started = await rt.runner.run({ name: String(caseId), sourceContext, startVariables });
+  const started = await rt.step({ name: String(caseId), definitionId: locked.definition_id, db: trx, startVariables });
   await saveStep(trx, rt, locked, started, opts.actor, [{ type: 'process.restarted', actor: opts.actor, data: { variables: startVariables } }]);
   if (!opts.dispatch || started.completed) return;
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { chainEvents, type NewEvent } from '../audit/index.ts';
 import { writeTogether } from '../db/together.ts';
-import type { StepResult } from '../engine/index.ts';
+import type { PoolResult as StepResult } from '../sandbox/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { closeMergedChildren } from './children.ts';
 import type { RunningClock } from './running-clocks.ts';
@@ -210,6 +210,7 @@ export async function saveStep(
       variables: JSON.stringify(result.variables),
       state_version: locked.state_version + 1,
       next_wake_at: nextWakeAt,
+      wake_failures: 0,
       status: result.completed ? 'closed' : 'open',
       closed_at: result.completed ? now : null,
       end_element_id: result.endElementId,

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { AppError } from '../errors/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { saveStep } from './save-step.ts';
+import { incidentFacts, writeIncident } from './incident.ts';
+import { appendEvents } from '../audit/index.ts';
+import { StepFailure } from '../engine/index.ts';
+import type { PoolResult } from '../sandbox/index.ts';
 import { contactSchema } from './contact.ts';
 
 export const CATEGORIES = ['road', 'facility', 'sanitation', 'noise', 'water', 'veterans', 'consult', 'complaint', 'other'] as const;
@@ -38,6 +42,9 @@ export interface StartedCase {
  * Intake: runs the region's latest definition (or default's) to its first wait
  * state, then stores the case, its tasks and its first events in one transaction.
  * The engine runs before the transaction, so no lock is held while it works.
+ * A first step that fails (its budget, an engine error) loses nothing: the case
+ * is stored all the same, in status `incident` with the incident for staff, and
+ * the citizen gets a case number and tracking code as for any other request.
  */
 export async function startCase(
   rt: CaseRuntime,
@@ -51,7 +58,6 @@ export async function startCase(
   } = {},
 ): Promise<StartedCase> {
   const definition = await rt.latestDefinition(input.region, input.processKey);
-  const sourceContext = await rt.sourceFor(definition.id);
   const now = rt.clock.now();
   const variables = {
     region: input.region,
@@ -62,7 +68,14 @@ export async function startCase(
     community: input.community ?? null,
     channel: input.channel,
   };
-  const result = await rt.runner.run({ name: `${input.region}-new`, sourceContext, startVariables: variables });
+  let result: PoolResult | null = null;
+  let failure: StepFailure | null = null;
+  try {
+    result = await rt.step({ name: `${input.region}-new`, definitionId: definition.id, startVariables: variables });
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    failure = err;
+  }
 
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
     // The number is made by the insert itself (region prefix, date, sequence): no trips to read them first.
@@ -103,8 +116,18 @@ export async function startCase(
       actor,
       data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
     };
-    await saveStep(trx, rt, { ...row, event_seq: 0, event_hash: null, department: null }, result, actor, [created]);
-    const started = { id: Number(row.id), caseNo, status: result.completed ? 'closed' : 'open', regionId: row.region_id };
+    let status: string;
+    if (result) {
+      await saveStep(trx, rt, { ...row, event_seq: 0, event_hash: null, department: null }, result, actor, [created]);
+      status = result.completed ? 'closed' : 'open';
+    } else {
+      const head = await appendEvents(trx, { caseId: Number(row.id), regionId: row.region_id, seq: 0, hash: null }, now, [created]);
+      const facts = incidentFacts('intake', failure);
+      const incidentId = await writeIncident(trx, rt, { id: Number(row.id), region_id: row.region_id, event_seq: head.seq, event_hash: head.hash }, now, facts);
+      rt.log(`incident ${incidentId} on new case ${caseNo}: intake: ${facts.reason}${facts.elementId ? ` at ${facts.elementId}` : ''}: ${facts.message}`);
+      status = 'incident';
+    }
+    const started = { id: Number(row.id), caseNo, status, regionId: row.region_id };
     await opts.within?.(trx, started);
     return started;
   });

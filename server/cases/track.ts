@@ -18,6 +18,7 @@ const PUBLIC_STEPS: Record<string, (data: Record<string, any>) => { step: string
   'case.merged': (d) => ({ step: '已并单 merged with another request', detail: d.parentCaseNo }),
   'case.reopened': (d) => ({ step: `重办 reopened (${d.reopenCount})` }),
   'case.leader_claimed': () => ({ step: '领导已认领 a leader took charge' }),
+  'case.incident_resolved': (d) => ({ step: '已办结（系统处理） closed by staff', detail: d.reason }),
   'case.closed': () => ({ step: '已办结 closed' }),
 };
 

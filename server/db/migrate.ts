@@ -27,6 +27,11 @@ const migrationSource: Knex.MigrationSource<string> = {
   },
 };
 
+/**
+ * Applies every migration not yet recorded in `<schema>.knex_migrations`; returns their names.
+ * Not safe to run from two nodes at once on an empty schema (knex creates its own tables
+ * with check-then-create): the app runs it inside `withStartupLock`.
+ */
 export async function migrateLatest(knex: Knex, schema = 'public'): Promise<string[]> {
   const [, applied] = await knex.migrate.latest({ migrationSource, schemaName: schema });
   return applied as string[];
@@ -34,4 +39,26 @@ export async function migrateLatest(knex: Knex, schema = 'public'): Promise<stri
 
 export async function migrateRollbackAll(knex: Knex, schema = 'public'): Promise<void> {
   await knex.migrate.rollback({ migrationSource, schemaName: schema }, true);
+}
+
+/**
+ * Frees knex's migration lock when it is taken (`is_locked = 1`) or malformed (not exactly one
+ * row); returns what was wrong, or null when it was fine or does not exist yet.
+ *
+ * Call it only while holding the start-up lock (`withStartupLock`): every node migrates under
+ * that lock, so nobody else can be inside knex's lock and a taken one was left by a process that
+ * died holding it (a migration run outside a transaction, or one killed between lock and free).
+ * Two rows come from knex's table creation racing (check, then insert the lock row) on nodes
+ * that started without this lock: knex's `update … where is_locked = 0` then counts 2 and
+ * reports "already locked" on every later start.
+ */
+export async function freeStaleMigrationLock(knex: Knex, schema = 'public'): Promise<string | null> {
+  if (!(await knex.schema.withSchema(schema).hasTable('knex_migrations_lock'))) return null;
+  const rows = (await knex.withSchema(schema).from('knex_migrations_lock').select('is_locked')) as Array<{ is_locked: number }>;
+  const taken = rows.filter((r) => Number(r.is_locked) !== 0).length;
+  // No row yet: knex inserts the first one itself.
+  if (rows.length <= 1 && taken === 0) return null;
+  // knex's own remedy (`knex migrate:unlock`): delete the rows, insert one free row.
+  await knex.migrate.forceFreeMigrationsLock({ migrationSource, schemaName: schema });
+  return rows.length === 1 ? 'it was taken (is_locked = 1)' : `it had ${rows.length} rows (${taken} taken), not one`;
 }

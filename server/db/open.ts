@@ -44,7 +44,7 @@ async function openPostgres(url: string, schema: string, poolMax: number, create
     searchPath: [schema],
     pool: { min: 0, max: poolMax },
   });
-  if (schema !== 'public' && createSchema) await knex.raw('create schema if not exists ??', [schema]);
+  if (schema !== 'public' && createSchema) await createSchemaOnce(knex, schema);
   let listener: pg.Client | null = null;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
@@ -87,6 +87,20 @@ async function openPostgres(url: string, schema: string, poolMax: number, create
       await knex.destroy();
     },
   };
+}
+
+/**
+ * `create schema if not exists` is check-then-insert in PostgreSQL: two nodes opening an
+ * empty database at once can both pass the check, and the loser fails on the catalog's
+ * unique index (23505) or as a duplicate schema (42P06). Either way the schema exists.
+ */
+async function createSchemaOnce(knex: Knex, schema: string): Promise<void> {
+  try {
+    await knex.raw('create schema if not exists ??', [schema]);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw err;
+  }
 }
 
 async function openPGlite(config: DbConfig, schema: string): Promise<Db> {

@@ -9,6 +9,8 @@ import { deployDefinition, type DefinitionRow } from './deploy.ts';
  * Deploys `processes/<region>/*.bpmn` at startup when a file's content differs
  * from the latest version of its key in that region. A designer's later deploy
  * from the modeler stays the latest until the file itself changes again.
+ * Check-then-deploy: two nodes running it at once could deploy one file as two
+ * versions, so the app calls it inside `withStartupLock` (server/db).
  */
 export async function deployProcessFiles(knex: Knex, clock: Clock, dir: string, log: (msg: string) => void = () => undefined): Promise<{ deployed: DefinitionRow[]; failed: string[] }> {
   const deployed: DefinitionRow[] = [];

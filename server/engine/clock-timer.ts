@@ -1,5 +1,24 @@
 import { TimerEventDefinition } from 'bpmn-elements';
+import { ISOInterval } from '@0dep/piso';
 import type { Clock } from '../clock/index.ts';
+import { TimerRejected } from './step-failure.ts';
+
+/**
+ * What a timer computed at run time may be (issue 10): deploy checks literal
+ * timers, but `=…` or `${…}` timers (a cycle read from a citizen's title, FEEL
+ * `"R/PT0S"`) are only known here. A refused timer fails the step, and the case
+ * gets an incident instead of a spinning timer.
+ */
+export interface TimerPolicy {
+  /** Shortest cycle period and shortest duration (default 1 minute). */
+  minPeriodMs: number;
+  /** Most repetitions a cycle may ask for (`R5/…`); an unbounded `R/…` is capped by the hourly rate instead. */
+  maxRepeats: number;
+  /** Furthest a timer may lie ahead (default ten years: P100D typed as P100Y). */
+  maxAheadMs: number;
+}
+
+export const DEFAULT_TIMER_POLICY: TimerPolicy = { minPeriodMs: 60_000, maxRepeats: 1000, maxAheadMs: 10 * 365.25 * 24 * 3600_000 };
 
 /**
  * bpmn-elements reads `new Date()` when it computes a timer's expiry and what is
@@ -7,7 +26,7 @@ import type { Clock } from '../clock/index.ts';
  * of sleeping), so this element type — registered through the engine's `elements`
  * option, not by patching the library — computes both from that clock.
  */
-export function clockTimerEventDefinition(clock: Clock): unknown {
+export function clockTimerEventDefinition(clock: Clock, policy: TimerPolicy = DEFAULT_TIMER_POLICY): unknown {
   const Base = TimerEventDefinition as unknown as new (activity: unknown, def: unknown) => {
     parse(timerType: string, value: string): { expireAt?: Date; repeat?: number; delay?: number };
     _getTimers(message: unknown): Record<string, unknown> & { expireAt?: Date; timeout?: number };
@@ -17,6 +36,7 @@ export function clockTimerEventDefinition(clock: Clock): unknown {
 
   return class ClockTimerEventDefinition extends Base {
     override parse(timerType: string, value: string) {
+      checkTimer(timerType, value, policy);
       const realNow = Date.now();
       const parsed = baseParse.call(this, timerType, value) as { expireAt?: Date; repeat?: number; delay?: number };
       // Durations and cycles were measured from the real clock: shift them onto ours.
@@ -24,6 +44,9 @@ export function clockTimerEventDefinition(clock: Clock): unknown {
         parsed.expireAt = new Date(parsed.expireAt.getTime() - realNow + clock.now().getTime());
       }
       if (parsed.expireAt) parsed.delay = parsed.expireAt.getTime() - clock.now().getTime();
+      if (parsed.expireAt && parsed.expireAt.getTime() - clock.now().getTime() > policy.maxAheadMs) {
+        throw new TimerRejected(`${timerType} "${clip(value)}" lies more than ${Math.round(policy.maxAheadMs / 86_400_000)} days ahead`);
+      }
       return parsed;
     }
 
@@ -33,4 +56,30 @@ export function clockTimerEventDefinition(clock: Clock): unknown {
       return result;
     }
   };
+}
+
+/** Refuses cycles and durations that would spin or make no sense, before the engine arms them. */
+function checkTimer(timerType: string, value: unknown, policy: TimerPolicy): void {
+  // A past date fires once, at once; the range is checked on expireAt. A Date (from FEEL) is a point in time too.
+  if (timerType === 'timeDate' || value instanceof Date) return;
+  const text = String(value);
+  let interval: ISOInterval;
+  try {
+    interval = new ISOInterval(text).parse();
+  } catch (err) {
+    throw new TimerRejected(`${timerType} "${clip(text)}" is not an ISO 8601 ${timerType === 'timeCycle' ? 'cycle' : 'duration'} (${(err as Error).message})`);
+  }
+  const period = interval.duration ? interval.duration.toMilliseconds() : null;
+  if (period !== null && !(period >= policy.minPeriodMs)) {
+    const what = timerType === 'timeCycle' ? 'its period' : 'it';
+    throw new TimerRejected(`${timerType} "${clip(text)}": ${what} is ${period <= 0 || Number.isNaN(period) ? 'zero or negative' : `shorter than ${policy.minPeriodMs / 1000} s`}`);
+  }
+  const repeat = (interval as { repeat?: number }).repeat;
+  if (timerType === 'timeCycle' && typeof repeat === 'number' && repeat > policy.maxRepeats) {
+    throw new TimerRejected(`${timerType} "${clip(text)}" repeats ${repeat} times (at most ${policy.maxRepeats})`);
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

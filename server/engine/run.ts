@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { Clock } from '../clock/index.ts';
 import { AppError } from '../errors/index.ts';
+import { StepFailure } from './step-failure.ts';
 import { CaseTimers } from './timers.ts';
-import { createFeelExpressions, type FeelFunctions } from './feel.ts';
+import { createExpressions, type FeelFunctions } from './expressions.ts';
 import { readTaskWait, type TaskWait } from './task-wait.ts';
 import type { SourceContext } from './source.ts';
 import { LiveEngineCache } from './live-cache.ts';
@@ -94,6 +95,8 @@ interface StepLog {
   endElementId: string | null;
   failure: Error | null;
   started: number;
+  /** The element that started last: where a failure or an overrun happened. */
+  current: string | null;
 }
 
 /**
@@ -115,6 +118,7 @@ const freshLog = (waits = new Map<string, TaskWait>()): StepLog => ({
   endElementId: null,
   failure: null,
   started: 0,
+  current: null,
 });
 
 export class StepRunner {
@@ -122,12 +126,23 @@ export class StepRunner {
   /** Signal steps that ran on a live engine / had to recover one (for metrics and tests). */
   readonly liveStats = { hits: 0, misses: 0 };
 
+  private readonly maxStateBytes: number;
+  private readonly onElement: (elementId: string) => void;
+
   constructor(
     private readonly clock: Clock,
     private readonly functions: FeelFunctions = () => ({}),
-    opts: { liveEngines?: number } = {},
+    opts: {
+      liveEngines?: number;
+      /** Largest saved state a step may produce (JSON characters); past it the step fails. */
+      maxStateBytes?: number;
+      /** Told each element that starts, so a supervisor knows where a step that never returns was. */
+      onElement?: (elementId: string) => void;
+    } = {},
   ) {
     this.live = new LiveEngineCache(opts.liveEngines ?? 64);
+    this.maxStateBytes = opts.maxStateBytes ?? 2_000_000;
+    this.onElement = opts.onElement ?? (() => undefined);
   }
 
   /**
@@ -174,15 +189,15 @@ export class StepRunner {
     }
 
     const { log } = live;
-    if (log.failure) {
-      throw new AppError('engine_error', `The process could not continue: ${log.failure.message}`, {
-        status: 500,
-        cause: log.failure,
-      });
-    }
+    if (log.failure) throw asStepFailure(log.failure, log.current);
 
     const state = (await engine.getState()) as EngineState;
     for (const d of state.definitions ?? []) delete d.source; // cached by definition id instead
+    // The state is saved as jsonb and sent between threads: a model that grows it without bound fails here, not in PostgreSQL.
+    const size = JSON.stringify(state).length;
+    if (size > this.maxStateBytes) {
+      throw new StepFailure('state_too_large', `the case state would be ${size} characters (limit ${this.maxStateBytes})`, { elementId: log.current });
+    }
     return {
       state,
       completed: live.ended,
@@ -207,7 +222,7 @@ export class StepRunner {
     const engine = new Engine({
       name: input.name,
       sourceContext: input.sourceContext,
-      expressions: createFeelExpressions(this.functions),
+      expressions: createExpressions(this.functions),
       scripts: noScripts,
       timers,
       extensions,
@@ -226,11 +241,13 @@ export class StepRunner {
 
   private listener(live: LiveEngine): EventEmitter {
     const listener = new EventEmitter();
-    listener.on('activity.start', () => {
+    listener.on('activity.start', (api: ElementApi) => {
       const log = live.log;
       log.started += 1;
+      log.current = api.id;
+      this.onElement(api.id);
       if (log.started > MAX_ELEMENTS_PER_STEP && !log.failure) {
-        log.failure = new Error(`more than ${MAX_ELEMENTS_PER_STEP} elements ran in one step (a loop without a wait state?)`);
+        log.failure = new StepFailure('step_loop', `more than ${MAX_ELEMENTS_PER_STEP} elements ran in one step (a loop without a wait state?)`, { elementId: api.id });
         live.engine.stop();
       }
     });
@@ -294,6 +311,21 @@ function liveVariables(engine: EngineLike): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) if (!ENGINE_KEYS.has(k)) out[k] = v;
   return JSON.parse(JSON.stringify(out));
+}
+
+/** An engine failure as a step failure: a refused timer keeps its own reason, anything else is engine_error. */
+function asStepFailure(err: Error, elementId: string | null): StepFailure {
+  if (err instanceof StepFailure) return err;
+  // bpmn-elements wraps what an element threw (RunError with `source`/`inner`); find our own code underneath.
+  let inner: unknown = err;
+  for (let i = 0; i < 5 && inner; i++) {
+    if ((inner as { code?: unknown }).code === 'timer_rejected') {
+      return new StepFailure('timer_rejected', (inner as Error).message, { elementId, cause: err });
+    }
+    inner = (inner as { inner?: unknown; cause?: unknown }).inner ?? (inner as { cause?: unknown }).cause;
+  }
+  if (err instanceof RangeError) return new StepFailure('engine_error', `${err.message} (an expression too deep or too large?)`, { elementId, cause: err });
+  return new StepFailure('engine_error', err.message, { elementId, cause: err });
 }
 
 /**

@@ -3,7 +3,7 @@ import * as Elements from 'bpmn-elements';
 import { BpmnModdle } from 'bpmn-moddle';
 import serializer, { TypeResolver } from 'moddle-context-serializer';
 import type { Clock } from '../clock/index.ts';
-import { clockTimerEventDefinition } from './clock-timer.ts';
+import { clockTimerEventDefinition, type TimerPolicy } from './clock-timer.ts';
 
 const require = createRequire(import.meta.url);
 export const camundaDescriptor = require('camunda-bpmn-moddle/resources/camunda.json');
@@ -19,8 +19,13 @@ export class SourceCache {
   private readonly contexts = new Map<number, Promise<SourceContext>>();
   private readonly types: Record<string, unknown>;
 
-  constructor(clock: Clock, private readonly max = 500) {
-    this.types = { ...Elements, TimerEventDefinition: clockTimerEventDefinition(clock) };
+  constructor(clock: Clock, private readonly max = 500, timerPolicy?: TimerPolicy) {
+    this.types = { ...Elements, TimerEventDefinition: clockTimerEventDefinition(clock, timerPolicy) };
+  }
+
+  /** Whether the definition is parsed here already (a worker asks for its XML only when it is not). */
+  has(definitionId: number): boolean {
+    return this.contexts.has(definitionId);
   }
 
   get(definitionId: number, loadXml: () => Promise<string>): Promise<SourceContext> {

@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
-import type { StepResult } from '../engine/index.ts';
+import type { PoolResult as StepResult } from '../sandbox/index.ts';
 import { advanceLockedCase, lockColumns, recordIncident, runLockedCase, runningClocksFromJson, runningClocksSql, saveStep, type CaseRuntime, type LockedCaseRow } from '../cases/index.ts';
+import { StepFailure } from '../engine/index.ts';
+
+const HOUR = 3600_000;
 
 /** Cases claimed per transaction: 25–100 drained 10,000 timers alike here, 200 was slower (README "Performance and scale-out"). */
 export const TIMER_BATCH = 50;
@@ -16,9 +19,15 @@ export const TIMER_BATCH = 50;
  * so it is set aside and the batch goes on; a write error aborts the
  * transaction, and the batch is redone once the careful way, each case in its
  * own savepoint. Returns how many cases were claimed.
+ *
+ * A failed case is set aside after the claim's commit: a StepFailure (the
+ * model's doing: budget, engine error, refused timer, too many timers this
+ * hour) becomes an incident at once; anything else (a write error, say) pushes
+ * its wake-up back — 1, 2, 4 … minutes — and becomes an incident after
+ * `rt.limits.wakeFailures` tries. Never a tight loop on one bad case.
  */
 export async function fireDueTimers(rt: CaseRuntime, batch = TIMER_BATCH): Promise<{ claimed: number; failed: number[] }> {
-  const failed: number[] = [];
+  const failed: Failed[] = [];
   let claimed: number;
   try {
     claimed = await claimAndFire(rt, batch, failed, false);
@@ -28,15 +37,41 @@ export async function fireDueTimers(rt: CaseRuntime, batch = TIMER_BATCH): Promi
     claimed = await claimAndFire(rt, batch, failed, true);
   }
   // Incidents are written after the claim's commit, each in its own transaction.
-  for (const id of failed) await recordIncident(rt, id, 'fire timers', new Error('the case could not be resumed at its timer')).catch(() => undefined);
-  return { claimed, failed };
+  for (const f of failed) await setAside(rt, f).catch((err) => rt.log(`could not set case ${f.id} aside: ${(err as Error).message}`));
+  return { claimed, failed: failed.map((f) => f.id) };
 }
 
-const log = (rt: CaseRuntime, msg: string) => (rt as { log?: (m: string) => void }).log?.(msg);
+interface Failed {
+  id: number;
+  err: unknown;
+}
 
-async function claimAndFire(rt: CaseRuntime, batch: number, failed: number[], isolate: boolean): Promise<number> {
+const log = (rt: CaseRuntime, msg: string) => rt.log(msg);
+
+async function setAside(rt: CaseRuntime, f: Failed): Promise<void> {
+  if (f.err instanceof StepFailure) {
+    await recordIncident(rt, f.id, 'fire timers', f.err);
+    return;
+  }
+  const now = rt.clock.now();
+  const [row] = await rt.knex('cases')
+    .where({ id: f.id, status: 'open' })
+    .update({ wake_failures: rt.knex.raw('wake_failures + 1'), updated_at: now })
+    .returning(['wake_failures']);
+  if (!row) return;
+  const n = Number(row.wake_failures);
+  if (n >= rt.limits.wakeFailures) {
+    const message = `its timer step failed ${n} times: ${(f.err as Error)?.message ?? String(f.err)}`;
+    await recordIncident(rt, f.id, 'fire timers', new StepFailure('repeated_failure', message, { cause: f.err }));
+    return;
+  }
+  await rt.knex('cases').where({ id: f.id, status: 'open' }).update({ next_wake_at: new Date(now.getTime() + 60_000 * 2 ** (n - 1)) });
+}
+
+async function claimAndFire(rt: CaseRuntime, batch: number, failed: Failed[], isolate: boolean): Promise<number> {
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
     const now = rt.clock.now();
+    const tooMany = new Set<number>();
     const rows: LockedCaseRow[] = await trx('cases')
       .select(lockColumns(trx))
       .where('status', 'open')
@@ -53,20 +88,27 @@ async function claimAndFire(rt: CaseRuntime, batch: number, failed: number[], is
           'c.id',
           trx.raw(`${runningClocksSql('c.id')} as running_clocks`),
           trx.raw("exists(select 1 from cases ch where ch.parent_case_id = c.id and ch.status = 'merged') as has_merged_children"),
+          // A case's own timers are capped per hour: a cycle computed to spin becomes an incident, not a hot loop.
+          trx.raw('(select count(*) from timer_firings f where f.case_id = c.id and f.fired_at > ?) as fired_last_hour', [new Date(now.getTime() - HOUR)]),
         );
-      const byId = new Map(extra.map((e: { id: number | string; running_clocks: Array<Record<string, unknown>>; has_merged_children: boolean }) => [Number(e.id), e]));
+      const byId = new Map(extra.map((e: { id: number | string; running_clocks: Array<Record<string, unknown>>; has_merged_children: boolean; fired_last_hour: number | string }) => [Number(e.id), e]));
       for (const row of rows) {
         const e = byId.get(Number(row.id));
         if (!e) continue;
         row.running_clocks = runningClocksFromJson(e.running_clocks);
         row.has_merged_children = e.has_merged_children;
+        if (Number(e.fired_last_hour) >= rt.limits.timersPerHour) tooMany.add(Number(row.id));
       }
     }
     const fail = (id: number, err: unknown) => {
-      failed.push(id);
+      failed.push({ id, err });
       log(rt, `timer on case ${id} failed: ${(err as Error).message}`);
     };
     for (const row of rows) {
+      if (tooMany.has(Number(row.id))) {
+        fail(row.id, new StepFailure('timer_rate', `it fired ${rt.limits.timersPerHour} timers in the last hour (the limit)`));
+        continue;
+      }
       if (isolate) {
         await trx.transaction((sp) => advanceLockedCase(sp, rt, row, { actor: 'system' })).catch((err) => fail(row.id, err));
         continue;

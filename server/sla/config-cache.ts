@@ -29,10 +29,35 @@ interface Raw {
   hours: Map<string, { timeZone: string; periods: Array<[string, string]> }>;
 }
 
+/** The cache's contents as plain data (Maps survive structured cloning): what engine workers are sent. */
+export interface SlaSnapshot {
+  raw: Raw;
+  limits: Map<string, LimitRow>;
+}
+
 export class SlaConfigCache {
   private raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
   private calendars = new Map<string, WorkCalendar>();
   private limits = new Map<string, LimitRow>();
+  private readonly followers = new Set<(s: SlaSnapshot) => void>();
+
+  /** The contents now, for a copy in another thread (engine workers run the FEEL functions that read it). */
+  snapshot(): SlaSnapshot {
+    return { raw: this.raw, limits: this.limits };
+  }
+
+  /** Replaces the contents with a snapshot taken elsewhere (in an engine worker). */
+  restore(s: SlaSnapshot): void {
+    this.raw = s.raw;
+    this.limits = s.limits;
+    this.calendars.clear();
+  }
+
+  /** Calls `fn` with every new snapshot after a reload, so workers never compute with an old calendar. */
+  follow(fn: (s: SlaSnapshot) => void): () => void {
+    this.followers.add(fn);
+    return () => this.followers.delete(fn);
+  }
 
   /**
    * Reads every region's calendar rows, office hours and limits (a few hundred rows).
@@ -56,7 +81,7 @@ export class SlaConfigCache {
     for (const h of hours) raw.hours.set(h.region_id, { timeZone: h.time_zone, periods: h.periods });
     this.raw = raw;
     this.calendars.clear();
-    this.limits = new Map(
+    const limitsMap = new Map(
       limits.map((l: Record<string, unknown>) => [
         key(String(l.region_id), String(l.category), String(l.urgency)),
         {
@@ -69,6 +94,8 @@ export class SlaConfigCache {
         },
       ]),
     );
+    this.limits = limitsMap as Map<string, LimitRow>;
+    for (const fn of this.followers) fn(this.snapshot());
   }
 
   /** The region's calendar: `default`'s days overridden by its own, its own office hours if any. */

@@ -1,7 +1,7 @@
 export { createSla, SLA_CONFIG_CHANNEL } from './service.ts';
 export type { Sla, SlaDeps } from './service.ts';
 export { SlaConfigCache, DEFAULT_REGION } from './config-cache.ts';
-export type { LimitRow } from './config-cache.ts';
+export type { LimitRow, SlaSnapshot } from './config-cache.ts';
 export { addWorkdays, addWorkhours, addWorkMs, workMsBetween, isWorkday, missingYears } from './working-time.ts';
 export type { WorkCalendar, WorkResult, DayKind } from './working-time.ts';
 export { parseLimit, addLimit, warnAtFor, isLimit } from './limits.ts';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
-import { advanceLockedCase, flushEvents, lockCaseOfTask, recordIncident, runningClocksFromJson, runningClocksSql, type CaseRuntime } from '../cases/index.ts';
+import { advanceLockedCase, flushEvents, lockCaseOfTask, withIncident, runningClocksFromJson, runningClocksSql, type CaseRuntime } from '../cases/index.ts';
 import { checkForm } from './form.ts';
 import { decideReturn } from './return.ts';
 import { decideExtension } from './extend.ts';
@@ -25,8 +25,8 @@ const answersCitizen = (task: Record<string, any>) => (task.form?.fields ?? []).
  */
 export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
   let caseId: number | null = null;
-  try {
-    return await rt.knex.transaction(async (trx: Knex.Transaction) => {
+  return withIncident(rt, () => caseId, `complete task ${input.taskId}`, () =>
+    rt.knex.transaction(async (trx: Knex.Transaction) => {
       // The lock finds the case through the task (one statement); the rights are checked on the task read under it.
       const locked = await lockCaseOfTask(trx, input.taskId);
       if (!locked) throw notFound('Task', input.taskId);
@@ -62,11 +62,8 @@ export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
         leadEvents: [{ type: 'task.completed', actor: input.actor, data: { taskId: task.id, elementId: task.element_id, name: task.name, values } }],
       });
       return { taskId: task.id, caseId: locked.id, caseStatus: result.completed ? 'closed' : 'open', openTasks: result.waits.length };
-    });
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'engine_error' && caseId !== null) await recordIncident(rt, caseId, `complete task ${input.taskId}`, err);
-    throw err;
-  }
+    }),
+  );
 }
 
 async function completeSideTask(trx: Knex.Transaction, rt: CaseRuntime, task: Record<string, any>, values: Record<string, unknown>, actor: string, now: Date) {

@@ -65,10 +65,10 @@ describe('crash safety: SIGKILL during a burst of completions and timer firings,
   before(() => {
     if (onPostgres()) {
       schema = `crash_${randomBytes(4).toString('hex')}`;
-      env = { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema };
+      env = { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema, BANGNI_TIMER_MIN_MS: '1000' };
     } else {
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-crash-'));
-      env = { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir };
+      env = { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir, BANGNI_TIMER_MIN_MS: '1000' };
     }
   });
 
@@ -152,7 +152,7 @@ describe('crash safety: SIGKILL during a burst of completions and timer firings,
       const still = await api2('GET', '/api/v1/tasks?region=yuquan&status=open&limit=200');
       const waitingOnTimer = still.body.items.filter((t: { elementId: string; caseId: number }) => t.elementId === 'work' && urgent.has(t.caseId));
       if (waitingOnTimer.length === 0) break;
-      if (Date.now() > deadline) expect.fail(`timers still not fired after the restart: ${JSON.stringify(waitingOnTimer.map((t: { caseId: number }) => t.caseId))}\n${second.output()}`);
+      if (Date.now() > deadline) expect.fail(`timers still not fired after the restart: ${JSON.stringify(waitingOnTimer.map((t: { caseId: number }) => t.caseId))}\n${JSON.stringify((await api2("GET", `/api/v1/cases/${waitingOnTimer[0].caseId}`)).body).slice(0, 3000)}\nFIRST:\n${first.output().slice(-4000)}\nSECOND:\n${second.output()}`);
       await sleep(250);
     }
     await second.stop();

@@ -31,7 +31,7 @@ describe('scheduler: one bad case never blocks the others in a timer batch', fun
     return res.body.id as number;
   };
 
-  it('given six due timers, one case whose saved state the engine cannot read and one whose write fails, when the batch fires, then the four others fire once and the two become incidents', async () => {
+  it('given six due timers, one case whose saved state the engine cannot read and one whose write fails, when the batch fires, then the four others fire once, the engine failure is an incident at once and the write failure backs off 1, 2 min and is an incident at the third failure', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 6; i += 1) ids.push(await start());
     const [engineBad, writeBad] = [ids[1], ids[4]];
@@ -46,8 +46,30 @@ describe('scheduler: one bad case never blocks the others in a timer batch', fun
     expect(fired.map(Number).sort((x, y) => x - y)).to.deep.equal(ids.filter((id) => id !== engineBad && id !== writeBad));
     const events = await t.db.knex('case_events').whereIn('case_id', ids).where({ type: 'timer.fired' }).count<{ n: number }[]>('* as n');
     expect(Number(events[0].n)).to.equal(4);
-    const statuses = await t.db.knex('cases').whereIn('id', [engineBad, writeBad]).pluck('status');
-    expect(statuses).to.deep.equal(['incident', 'incident']);
+    const bad = await t.db.knex('cases').where({ id: engineBad }).first('status', 'incident');
+    expect(bad.status).to.equal('incident');
+    expect(bad.incident).to.include({ action: 'fire timers', reason: 'engine_error' });
+    const incident = await t.db.knex('incidents').where({ case_id: engineBad }).first();
+    expect(incident).to.include({ status: 'open', reason: 'engine_error' });
+    const timeline = await t.db.knex('case_events').where({ case_id: engineBad, type: 'case.incident' }).first('data');
+    expect(timeline.data).to.include({ incidentId: Number(incident.id), reason: 'engine_error' });
+
+    // A write error is not the model's doing: the case waits 1 min, then 2, and is an incident at the third failure.
+    const backoff = async () => t.db.knex('cases').where({ id: writeBad }).first('status', 'wake_failures', 'next_wake_at');
+    let w = await backoff();
+    expect(w).to.include({ status: 'open', wake_failures: 1 });
+    expect(new Date(w.next_wake_at).getTime()).to.equal(t.clock.now().getTime() + 60_000);
+    expect(await t.app.scheduler.runOnce(), 'nothing due before the backoff ends').to.equal(0);
+    t.clock.advance(60_000);
+    expect(await t.app.scheduler.runOnce()).to.equal(1);
+    w = await backoff();
+    expect(w).to.include({ status: 'open', wake_failures: 2 });
+    expect(new Date(w.next_wake_at).getTime()).to.equal(t.clock.now().getTime() + 120_000);
+    t.clock.advance(120_000);
+    expect(await t.app.scheduler.runOnce()).to.equal(1);
+    w = await backoff();
+    expect(w.status).to.equal('incident');
+    expect(await t.db.knex('incidents').where({ case_id: writeBad }).first('reason')).to.deep.equal({ reason: 'repeated_failure' });
     expect(await t.app.scheduler.runOnce()).to.equal(0);
   });
 });

@@ -45,26 +45,28 @@ describe('engine: scripts are off even without validation', function () {
     }
   }
 
-  it('given a script task that writes a file and touches process, when the engine runs it, then no code runs and the step fails with engine_error', async () => {
+  it('given a script task that writes a file and touches process, when the engine runs it, then no code runs and the step fails (step_failed: engine_error, at the script task)', async () => {
     const xml = around('run', `<bpmn:scriptTask id="run" scriptFormat="javascript"><bpmn:script>${payload().replace(/"/g, '&quot;')}</bpmn:script></bpmn:scriptTask>`);
     const outcome = await runStep(xml);
     expectNoTrace();
     expect(outcome).to.be.instanceOf(AppError);
-    expect((outcome as AppError).code).to.equal('engine_error');
+    expect((outcome as AppError).code).to.equal('step_failed');
+    expect((outcome as AppError).details).to.deep.include({ reason: 'engine_error', elementId: 'run' });
   });
 
   // Regression: with no script registered, bpmn-elements read the condition's body as a plain
   // expression, and the literal counted as true — the scripted flow was taken without running.
-  it('given a language="javascript" condition, when the gateway evaluates it, then no code runs and the step fails with engine_error instead of taking that flow', async () => {
+  it('given a language="javascript" condition, when the gateway evaluates it, then no code runs and the step fails (step_failed) instead of taking that flow', async () => {
     const xml = conditional(payload().replace(/"/g, '&quot;'), ' language="javascript"');
     const outcome = await runStep(xml);
     expectNoTrace();
     expect(outcome, 'the scripted flow was taken').to.be.instanceOf(AppError);
-    expect((outcome as AppError).code).to.equal('engine_error');
+    expect((outcome as AppError).code).to.equal('step_failed');
+    expect((outcome as AppError).details).to.deep.include({ reason: 'engine_error' });
     expect((outcome as AppError).message).to.match(/scripts are disabled/);
   });
 
-  it('given a process whose gateway loop has no wait state, when run, then the step stops with engine_error instead of hanging', async function () {
+  it('given a process whose gateway loop has no wait state, when run, then the step stops (step_failed: step_loop) instead of hanging', async function () {
     this.timeout(20_000);
     const xml = processXml(`
       <bpmn:startEvent id="start" />
@@ -82,7 +84,8 @@ describe('engine: scripts are off even without validation', function () {
     const started = Date.now();
     const outcome = await runStep(xml);
     expect(outcome, 'the loop completed?').to.be.instanceOf(AppError);
-    expect((outcome as AppError).code).to.equal('engine_error');
+    expect((outcome as AppError).code).to.equal('step_failed');
+    expect((outcome as AppError).details).to.have.property('reason').that.is.oneOf(['step_loop', 'engine_error']);
     expect((outcome as AppError).message).to.match(/loop without a wait state|call stack/);
     expect(Date.now() - started).to.be.lessThan(15_000);
   });
