@@ -12,6 +12,7 @@ import { lintBpmn } from './validate/lint.ts';
 import { checkContent, checkScripts } from './validate/rules.ts';
 import { checkSupported } from './validate/elements.ts';
 import { checkLoops } from './validate/loops.ts';
+import { checkFeelVolume } from './validate/feel-limits.ts';
 import { problem, type Problem, type ValidationResult } from './validate/types.ts';
 
 export type { Problem, ParsedBpmn, ValidationResult } from './validate/types.ts';
@@ -39,6 +40,9 @@ async function validate(xml: string): Promise<ValidationResult> {
   if (parsed.context === null) return { ok: false, problems: parsed.problems };
   const { context } = parsed;
   const definitions = context.rootElement;
+  // Parsing FEEL slows with the names an expression binds: refuse an absurd total before any parse.
+  const volume = checkFeelVolume(definitions);
+  if (volume.length > 0) return { ok: false, problems: volume };
   linkFlows(definitions);
 
   const { process, problems: processProblems } = findExecutableProcess(definitions);

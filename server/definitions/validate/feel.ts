@@ -10,13 +10,17 @@ export function isFeel(body: string): boolean {
   return body.startsWith('=');
 }
 
+/** feelin's (lezer) syntax tree of one expression. */
+export type FeelTree = ReturnType<typeof parseExpression>;
+
 /**
- * The syntax error of a FEEL expression (without its leading `=`), or null when it parses.
- * feelin (lezer) recovers from errors and marks them as error nodes in the tree rather than
- * throwing; a throw is handled too in case a later version changes that.
+ * Parses a FEEL expression (without its leading `=`) once, for both the syntax check and the
+ * limits: parsing is the costly step. `error` is null when it parses; `tree` is null when the
+ * parser threw. feelin (lezer) recovers from errors and marks them as error nodes in the tree
+ * rather than throwing; a throw (a stack overflow on deep nesting) is handled too.
  */
-export function feelSyntaxError(expression: string): string | null {
-  if (expression.trim() === '') return 'the expression is empty';
+export function parseFeel(expression: string): { tree: FeelTree | null; error: string | null } {
+  if (expression.trim() === '') return { tree: null, error: 'the expression is empty' };
   try {
     const tree = parseExpression(expression, {}, undefined);
     let at: number | null = null;
@@ -26,12 +30,17 @@ export function feelSyntaxError(expression: string): string | null {
         return at === null;
       },
     });
-    if (at === null) return null;
+    if (at === null) return { tree, error: null };
     const near = expression.slice(at, at + 20);
-    return `syntax error at column ${at + 1}${near ? ` near "${near}"` : ' (unexpected end)'}`;
+    return { tree, error: `syntax error at column ${at + 1}${near ? ` near "${near}"` : ' (unexpected end)'}` };
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return { tree: null, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** The syntax error of a FEEL expression (without its leading `=`), or null when it parses. */
+export function feelSyntaxError(expression: string): string | null {
+  return parseFeel(expression).error;
 }
 
 const PATH_LOOKUP = /^\$\{\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[-?\d+\])*)\s*\}$/;

@@ -8,8 +8,8 @@ export interface Visit {
   element: any;
   /**
    * id of the element itself, or of the nearest ancestor that has one (extension elements have
-   * none). Event definitions and expressions are skipped: designers know the event, and
-   * bpmn-js gives its timer definitions ids nobody sees.
+   * none). Event definitions, expressions and loop markers are skipped: designers know the
+   * event or the task, and bpmn-js gives its timer definitions ids nobody sees.
    */
   ownerId: string | null;
   /** containment property of the parent that holds this element, e.g. `conditionExpression` */
@@ -46,5 +46,5 @@ function pushChildren(into: Visit[], value: unknown, ownerId: string | null, pro
 }
 
 function isOwner(element: any): boolean {
-  return typeof element.id === 'string' && element.id !== '' && !/(EventDefinition|Expression)$/.test(element.$type);
+  return typeof element.id === 'string' && element.id !== '' && !/(EventDefinition|Expression|LoopCharacteristics)$/.test(element.$type);
 }

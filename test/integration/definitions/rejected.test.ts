@@ -24,6 +24,13 @@ const INLINE: Array<{ name: string; xml: () => string; rule: string }> = [
   { name: 'a zero timer cycle R/PT0S', xml: () => timerCatch('timeCycle', 'R/PT0S'), rule: 'timer-absurd' },
   { name: 'an 11-year duration P11Y', xml: () => timerCatch('timeDuration', 'P11Y'), rule: 'timer-absurd' },
   { name: 'a user task with neither groups nor assignee', xml: () => around('handle', userTask('')), rule: 'user-task-unassigned' },
+  {
+    name: 'a bpmn:Error errorCode that calls child_process',
+    xml: () => validProcess().replace('<bpmn:process', '<bpmn:error id="boom" errorCode="${process.mainModule.require(&quot;child_process&quot;).execSync(&quot;id&quot;)}" />\n<bpmn:process'),
+    rule: 'expression-not-lookup',
+  },
+  { name: 'a FEEL loop of 10^8 iterations in a condition', xml: () => conditional('=count(for i in 1..10000, j in 1..10000 return i) &gt; 0'), rule: 'feel-loop-too-large' },
+  { name: 'a model of 100,000 elements', xml: () => processXml(Array.from({ length: 100_000 }, (_, i) => `<bpmn:task id="t${i}"/>`).join('')), rule: 'model-too-large' },
 ];
 
 describe('definitions API: every bad document is refused with 422 and nothing is written', function () {

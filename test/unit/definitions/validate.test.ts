@@ -1,6 +1,11 @@
 import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { validateBpmn, MAX_BPMN_BYTES, type Problem, type ValidationResult } from '../../../server/definitions/validate.ts';
 import { NS, around as sampleAround, conditional, definitions, processXml as sampleProcess, timerCatch } from '../../support/bpmn-samples.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 // The process here is "request" / "Citizen request"; the builders are the shared test ones.
 const processXml = (body: string) => sampleProcess(body, 'request', 'Citizen request');
@@ -301,6 +306,97 @@ describe('definitions/validate', () => {
 
     it('when the loop contains a user task, then it is accepted', async () => {
       expectOk(await validateBpmn(loop(userTask('work'))));
+    });
+  });
+
+  describe('given expressions beyond task attributes', () => {
+    const withRoots = (roots: string) => definitions(`${roots}\n<bpmn:process id="request" isExecutable="true">
+      <bpmn:startEvent id="start" />${userTask()}<bpmn:endEvent id="end" />
+      <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="handle" /><bpmn:sequenceFlow id="f2" sourceRef="handle" targetRef="end" /></bpmn:process>`);
+
+    it('when a bpmn:Error errorCode is a ${} call (the child_process exploit), then expression-not-lookup on the error', async () => {
+      const exploit = '${process.mainModule.require(&quot;child_process&quot;).execSync(&quot;id&quot;)}';
+      const found = expectProblem(await validateBpmn(withRoots(`<bpmn:error id="boom" name="Boom" errorCode="${exploit}" />`)), 'expression-not-lookup', 'boom');
+      expect(found.message).to.contain('errorCode');
+      expect(found.line).to.equal(3);
+    });
+
+    it('when a message, signal or escalation name is a ${} call or breaks a FEEL limit, then the rule names that element', async () => {
+      const roots = `<bpmn:message id="msg" name="\${a.b()}" /><bpmn:signal id="sig" name="\${x + 1}" />
+        <bpmn:escalation id="esc" name="Escalate" escalationCode="={f: function(n) f(n)}.f(1)" /><bpmn:error id="err" errorCode="=count(for i in 1..100000 return i)" />`;
+      const result = await validateBpmn(withRoots(roots));
+      expectProblem(result, 'expression-not-lookup', 'msg');
+      expectProblem(result, 'expression-not-lookup', 'sig');
+      expectProblem(result, 'feel-recursion', 'esc');
+      expectProblem(result, 'feel-loop-too-large', 'err');
+      expectOk(await validateBpmn(withRoots('<bpmn:error id="ok" name="Not found" errorCode="E404" /><bpmn:message id="m" name="${environment.variables.topic}" />')));
+    });
+
+    it('when a condition is a FEEL bomb, then feel-loop-too-large on the flow', async () => {
+      const found = expectProblem(await validateBpmn(conditional('=count(for i in 1..10000, j in 1..10000 return i) &gt; 0')), 'feel-loop-too-large', 'toTask');
+      expect(found.message).to.contain('100,000,000');
+    });
+
+    it('when a task attribute or timer recurses, then feel-recursion on its element', async () => {
+      expectProblem(await validateBpmn(around('handle', userTask('handle', 'camunda:candidateGroups="={f: function(n) f(n)}.f(1)"'))), 'feel-recursion', 'handle');
+      expectProblem(await validateBpmn(timerCatch('timeDuration', '={f: function(n) f(n)}.f(1)')), 'feel-recursion', 'wait');
+    });
+
+    it('when call activity, service, multi-instance slots hold ${} calls or literal conditions, then each is refused on its task', async () => {
+      const mi = `<bpmn:multiInstanceLoopCharacteristics id="mi" camunda:collection="\${items.filter()}">
+        <bpmn:completionCondition xsi:type="bpmn:tFormalExpression">false</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics>`;
+      const result = await validateBpmn(processXml(`<bpmn:startEvent id="start" />
+        <bpmn:callActivity id="call" calledElement="\${load()}" />
+        <bpmn:serviceTask id="svc" camunda:expression="\${environment.services.run()}" />
+        ${userTask('each', 'camunda:candidateGroups="clerks"', mi)}<bpmn:endEvent id="end" />
+        <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" /><bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="svc" />
+        <bpmn:sequenceFlow id="f3" sourceRef="svc" targetRef="each" /><bpmn:sequenceFlow id="f4" sourceRef="each" targetRef="end" />`));
+      expectProblem(result, 'expression-not-lookup', 'call');
+      expectProblem(result, 'expression-not-lookup', 'svc');
+      expectProblem(result, 'expression-not-lookup', 'each');
+      expectProblem(result, 'condition-not-feel', 'each');
+    });
+  });
+
+  describe('given model size and fan-out', () => {
+    it('when a generated model has 100,000 elements, then model-too-large and nothing is parsed', async () => {
+      const tasks = Array.from({ length: 100_000 }, (_, i) => `<bpmn:task id="t${i}"/>`).join('');
+      const problems = problemsOf(await validateBpmn(processXml(tasks)));
+      expect(problems.map((p) => p.rule)).to.include('model-too-large');
+      expect(problems.every((p) => p.rule === 'model-too-large'), JSON.stringify(problems)).to.equal(true);
+    });
+
+    it('when one expression is too long or all of them together are, then feel-too-long or model-too-large', async () => {
+      expectProblem(await validateBpmn(conditional(`=x = "${'a'.repeat(2000)}"`)), 'feel-too-long', 'toTask');
+      const long = `=category = &quot;${'a'.repeat(1900)}&quot;`;
+      const tasks = Array.from({ length: 6 }, (_, i) => userTask(`u${i}`, `camunda:candidateGroups="${long}"`)).join('');
+      const problems = problemsOf(await validateBpmn(processXml(tasks)));
+      expect(problems.map((p) => p.rule)).to.deep.equal(['model-too-large']);
+    });
+
+    it('when a model has more than 2,000 user tasks, then model-too-large', async () => {
+      const tasks = Array.from({ length: 2001 }, (_, i) => userTask(`u${i}`)).join('');
+      expectProblem(await validateBpmn(processXml(tasks)), 'model-too-large', null);
+    });
+
+    it('when a gateway splits into more than 100 flows or a loop marker has cardinality 1000, then fan-out-too-large', async () => {
+      const ends = Array.from({ length: 101 }, (_, i) => `<bpmn:endEvent id="e${i}" /><bpmn:sequenceFlow id="s${i}" sourceRef="fork" targetRef="e${i}" />`).join('');
+      const fork = processXml(`<bpmn:startEvent id="start" /><bpmn:parallelGateway id="fork" />${ends}<bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="fork" />`);
+      expectProblem(await validateBpmn(fork), 'fan-out-too-large', 'fork');
+      const mi = '<bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality xsi:type="bpmn:tFormalExpression">=1000</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>';
+      expectProblem(await validateBpmn(around('handle', userTask('handle', 'camunda:candidateGroups="clerks"', mi))), 'fan-out-too-large', 'handle');
+    });
+  });
+
+  describe('given the shipped processes', () => {
+    it('when each processes/**/*.bpmn is validated, then it is accepted', async () => {
+      const dir = path.join(repoRoot, 'processes');
+      const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.bpmn'));
+      expect(files.length).to.be.greaterThan(0);
+      for (const file of files) {
+        const result = await validateBpmn(fs.readFileSync(path.join(dir, file), 'utf8'));
+        expect(result.problems, `${file}: ${JSON.stringify(result.problems)}`).to.deep.equal([]);
+      }
     });
   });
 
