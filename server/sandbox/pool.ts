@@ -167,7 +167,10 @@ export class EnginePool {
     const { loadXml: _load, ...data } = job.step;
     writeCurrent(slot.current, '');
     slot.worker!.postMessage({ t: 'step', id: job.id, input: { ...data, xml: job.xml, now: job.now().getTime() } });
-    slot.timer = setTimeout(() => this.kill(slot, 'step_timeout'), this.opts.stepTimeoutMs);
+    // A step that parses its definition first (once per worker and definition) gets the budget twice more for
+    // the parse: deploy limits the model's size, and a cold parse on a loaded machine must not be an incident.
+    const budget = job.xml === undefined ? this.opts.stepTimeoutMs : 3 * this.opts.stepTimeoutMs;
+    slot.timer = setTimeout(() => this.kill(slot, 'step_timeout'), budget);
   }
 
   private spawn(slot: Slot): Worker {

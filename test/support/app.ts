@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp, type App } from '../../server/app.ts';
+import type { PoolOptions } from '../../server/sandbox/index.ts';
 import { ManualClock } from '../../server/clock/index.ts';
 import { freshDb } from './db.ts';
 
@@ -16,11 +17,14 @@ export interface TestApp {
 }
 
 /** The real app on a real database, listening on a random port, with a manual clock. */
-export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string; engine?: PoolOptions } = {}): Promise<TestApp> {
   const db = await freshDb();
   const clock = new ManualClock(opts.clockStart ?? '2026-03-02T01:00:00Z');
   const logs: string[] = [];
-  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir });
+  // A step's budget is 2 s in production; tests share 2 cores with a database and a browser, so they get 10 s
+  // unless a test sets its own (the budget tests do).
+  const engine = { stepTimeoutMs: 10_000, ...opts.engine };
+  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir, engine });
   await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
