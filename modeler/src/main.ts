@@ -8,6 +8,8 @@ import { homePage } from './pages/home.ts';
 import { loginPage } from './pages/login.ts';
 import { tasksPage } from './pages/tasks.ts';
 import { auditPage } from './pages/audit.ts';
+import { incidentsPage } from './pages/incidents.ts';
+import { INCIDENT_VIEWERS, refreshIncidentBadge } from './lib/incidents.ts';
 import { citizenSubmitPage } from './pages/citizen-submit.ts';
 import { citizenTrackPage } from './pages/citizen-track.ts';
 
@@ -17,6 +19,7 @@ route('/tasks', tasksPage);
 route('/cases/:id', lazy(() => import('./pages/case.ts'), 'casePage'));
 route('/designer', lazy(() => import('./pages/designer.ts'), 'designerPage'));
 route('/audit', auditPage);
+route('/incidents', incidentsPage);
 route('/citizen', citizenSubmitPage);
 route('/track', citizenTrackPage);
 route('/track/:caseNo', citizenTrackPage);
@@ -29,6 +32,7 @@ function navLinks(): Array<[string, string]> {
     if (['dispatcher', 'handler', 'leader', 'admin'].includes(user.role)) links.push(['/tasks', t('nav.tasks')]);
     if (['designer', 'admin'].includes(user.role)) links.push(['/designer', t('nav.designer')]);
     if (['auditor', 'admin'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
+    if (INCIDENT_VIEWERS.includes(user.role)) links.push(['/incidents', t('nav.incidents')]);
   }
   links.push(['/citizen', t('nav.citizen')], ['/track', t('nav.track')]);
   return links;
@@ -42,7 +46,19 @@ function renderTopbar() {
   mount(
     bar,
     h('a', { class: 'brand', href: session ? homeFor(session.user) : '/' }, h('span', { class: 'logo' }, '帮'), h('span', null, t('app.name'))),
-    h('nav', { class: 'nav' }, navLinks().map(([href, text]) => h('a', { href, class: here.startsWith(href) ? 'active' : '' }, text))),
+    h(
+      'nav',
+      { class: 'nav' },
+      navLinks().map(([href, text]) =>
+        h(
+          'a',
+          { href, class: here.startsWith(href) ? 'active' : '' },
+          text,
+          // Open incidents as a count beside the link, filled once the top bar is on the page.
+          href === '/incidents' ? h('span', { class: 'badge', 'data-test': 'incident-badge', hidden: true, 'aria-label': t('incidents.openCount') }) : null,
+        ),
+      ),
+    ),
     h(
       'div',
       { class: 'who' },
@@ -55,6 +71,7 @@ function renderTopbar() {
         : h('a', { href: '/login' }, t('nav.login')),
     ),
   );
+  refreshIncidentBadge();
 }
 
 async function logout() {

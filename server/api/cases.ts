@@ -64,7 +64,8 @@ export function casesRouter(ctx: AppContext): Router {
 
   api.get('/cases/:id', {
     summary: 'A case with its tasks, timeline, comments, attachments, leader claim and contact (masked but for dispatchers; each unmasked view is logged)',
-    tags: TAGS, roles: [...CASE_WORKERS, 'auditor'], errors: { 404: ['not_found'] },
+    // Designers too: an incident names the element their model failed at, and they need the case to see why.
+    tags: TAGS, roles: [...CASE_WORKERS, 'auditor', 'designer'], errors: { 404: ['not_found'] },
   }, async (req, res) => {
     const id = await caseInRegion(req);
     const detail = await getCaseDetail(ctx.knex, id);

@@ -49,7 +49,8 @@ export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string,
   const v = row.variables ?? {};
   return {
     caseNo: row.case_no,
-    status: row.status,
+    // An incident is staff's business: to the citizen the request is still being handled.
+    status: row.status === 'incident' ? 'open' : row.status,
     category: row.category,
     urgency: row.urgency,
     title: row.title,

@@ -99,3 +99,23 @@ export async function startChildServer(opts: ChildServerOptions = {}): Promise<C
     },
   };
 }
+
+/** A tiny API client for a child server, logged in as one demo user. */
+export async function childClient(server: ChildServer, username = 'admin') {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'demo' }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}\n${server.output()}`);
+  const { token } = (await login.json()) as { token: string };
+  return async (method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${server.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}

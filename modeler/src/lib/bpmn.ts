@@ -13,6 +13,7 @@ import deployProblems from '../features/deploy-problems/index.ts';
 import diagramDiff from '../features/diagram-diff/index.ts';
 import slaHeatmap from '../features/sla-heatmap/index.ts';
 import casePath from '../features/case-path/index.ts';
+import caseIncident from '../features/case-incident/index.ts';
 import translateModule from '../features/translate/index.ts';
 
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -50,11 +51,11 @@ export function createModeler(container: HTMLElement, panel: HTMLElement): BpmnI
   }) as unknown as BpmnInstance;
 }
 
-/** A read-only diagram with the diff, heat map and case-path features. */
+/** A read-only diagram with the diff, heat map, case-path and case-incident features. */
 export function createViewer(container: HTMLElement): BpmnInstance {
   return new NavigatedViewer({
     container,
-    additionalModules: [diagramDiff, slaHeatmap, casePath, translateModule],
+    additionalModules: [diagramDiff, slaHeatmap, casePath, caseIncident, translateModule],
     moddleExtensions: { camunda: camundaModdle },
   }) as unknown as BpmnInstance;
 }

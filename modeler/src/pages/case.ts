@@ -6,6 +6,8 @@ import { buildFields, readFields, showFieldErrors, type FormField } from '../lib
 import { dueState } from '../lib/catalog.ts';
 import { t, label, fmtDate, fmtDuration } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
+import { actionText, incidentActions, reasonText, type ActionResult, type Incident } from '../lib/incidents.ts';
+import type { SessionUser } from '../lib/session.ts';
 
 interface TaskView {
   id: number;
@@ -44,7 +46,19 @@ interface CaseDetail {
   tasks: TaskView[];
   timeline: Array<{ seq: number; at: string; actor: string; type: string; data: Record<string, any> }>;
   comments?: Array<{ id: number; author: string; body: string; createdAt: string }>;
+  /** The failed step while the case is in status `incident` (server/cases/incident.ts). */
+  incident?: CaseIncident | null;
   attachments?: Array<{ id: number; filename: string; mediaType: string; purpose: string; uploadedBy: string; createdAt: string }>;
+}
+
+/** What `cases.incident` holds while the case waits for staff to retry or resolve it. */
+interface CaseIncident {
+  id: number;
+  at: string;
+  action: string;
+  reason: string;
+  elementId: string | null;
+  message: string;
 }
 
 let viewer: BpmnInstance | null = null;
@@ -60,7 +74,8 @@ export function casePosition(detail: CaseDetail): { passed: string[]; current: s
 
 /** The case view: facts, SLA clocks, diagram with the path taken, timeline, and the task at hand. */
 export async function casePage(outlet: HTMLElement, params: Record<string, string>, search: URLSearchParams): Promise<void> {
-  const session = requireRole(outlet, ['dispatcher', 'handler', 'leader', 'admin', 'auditor']);
+  // Designers come for incidents: a step of their process failed on this case.
+  const session = requireRole(outlet, ['dispatcher', 'handler', 'leader', 'admin', 'auditor', 'designer']);
   if (!session) return;
   // A detached view is a superseded render (see the router): it must not touch the live viewer.
   if (!outlet.isConnected) return;
@@ -70,12 +85,15 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
   try {
     detail = await api<CaseDetail>('GET', `/cases/${encodeURIComponent(params.id)}`);
   } catch (err) {
+    // A role that may not read cases (designers) still gets the case's incident, to act on it.
+    if (err instanceof ApiError && err.status === 403 && session.user.role === 'designer') return incidentOnlyView(outlet, Number(params.id), session.user);
     mount(outlet, errorBox(err));
     return;
   }
   if (!outlet.isConnected) return; // superseded while loading
   const reload = () => navigate(location.pathname + location.search, true);
-  const readOnly = session.user.role === 'auditor';
+  const readOnly = session.user.role === 'auditor' || session.user.role === 'designer';
+  const banner = detail.status === 'incident' && detail.incident ? incidentBanner(detail.incident, session.user, reload) : null;
   const taskId = Number(search.get('task'));
   const task = detail.openTasks.find((x) => x.id === taskId) ?? (taskId ? undefined : detail.openTasks.find((x) => x.assignee === session.user.username));
 
@@ -91,6 +109,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
         h('h1', null, detail.title, ' ', h('span', { class: `status ${detail.status}` }, label('status', detail.status))),
         h('div', { class: 'muted' }, detail.caseNo, ' · ', label('category', detail.category), ' · ', label('urgency', detail.urgency), ' · ', fmtDate(detail.createdAt)),
       ),
+      banner,
       h(
         'div',
         { class: 'case-grid' },
@@ -99,7 +118,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
           { class: 'case-main' },
           h('div', { class: 'card' }, h('p', null, detail.description || '—'), detail.location?.address || detail.location?.lat ? h('p', { class: 'muted' }, '📍 ', locationText(detail.location)) : null, detail.contact?.phone ? h('p', { class: 'muted', 'data-test': 'contact' }, '☎ ', detail.contact.phone) : null),
           slaClocks(detail),
-          h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')))),
+          h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')), banner ? h('span', { class: 'key incident' }, t('incident.legend')) : null)),
           timeline(detail),
         ),
         // Auditors are read-only: they see comments and photos but get no forms.
@@ -114,6 +133,14 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
     viewer = createViewer(canvas);
     await show(viewer, xml);
     viewer.get('casePath').show(casePosition(detail));
+    const failedAt = banner ? detail.incident?.elementId : null;
+    if (failedAt) {
+      viewer.get('caseIncident').show(failedAt, t('incident.badge'));
+      // The banner names the element as the designer named it, once the diagram knows it.
+      const name = viewer.get('elementRegistry').get(failedAt)?.businessObject?.name;
+      const slot = banner?.querySelector('[data-test=incident-element]');
+      if (name && slot) slot.textContent = `${name} (${failedAt})`;
+    }
   } catch (err) {
     canvas.replaceChildren(errorBox(err));
   }
@@ -177,7 +204,86 @@ function slaClocks(detail: CaseDetail): HTMLElement {
   );
 }
 
+/**
+ * The banner of a case in incident: where and why its process stopped, when, and — for the
+ * roles that may — Retry and Resolve, whose outcome appears in the banner before the reload.
+ */
+function incidentBanner(incident: CaseIncident, user: SessionUser, reload: () => void): HTMLElement {
+  const notice = h('div', { class: 'incident-notice' });
+  const after = (r: ActionResult) => {
+    if (r.kind === 'failed') return;
+    toast(r.kind === 'resolved' ? t('incident.resolved') : t('incident.retried'));
+    reload();
+  };
+  const actions = incidentActions(incident, user, notice, after);
+  return h(
+    'div',
+    { class: 'incident-banner', role: 'alert', 'data-test': 'incident-banner', 'data-incident-id': incident.id },
+    h('h2', null, '⚠ ', t('incident.bannerTitle')),
+    h(
+      'dl',
+      { class: 'incident-facts' },
+      h('dt', null, t('incidents.element')),
+      h('dd', { 'data-test': 'incident-element' }, incident.elementId ?? '—'),
+      h('dt', null, t('incidents.reason')),
+      h('dd', { 'data-test': 'incident-reason' }, reasonText(incident.reason), h('span', { class: 'muted small' }, ` · ${actionText(incident.action)}`)),
+      h('dt', null, t('incidents.message')),
+      h('dd', { class: 'message' }, incident.message),
+      h('dt', null, t('incidents.time')),
+      h('dd', null, fmtDate(incident.at)),
+    ),
+    actions ?? h('p', { class: 'muted small' }, t('incident.askStaff')),
+    notice,
+  );
+}
+
+/**
+ * The case page of a role that may not read the case itself (a designer): the incident
+ * from the incidents API, with its actions — enough to retry after a fix or to close it.
+ */
+async function incidentOnlyView(outlet: HTMLElement, caseId: number, user: SessionUser): Promise<void> {
+  let incident: Incident | undefined;
+  try {
+    incident = (await api<{ items: Incident[] }>('GET', `/incidents?caseId=${caseId}&status=all&limit=1`)).items[0];
+  } catch (err) {
+    mount(outlet, errorBox(err));
+    return;
+  }
+  if (!outlet.isConnected) return;
+  if (!incident) {
+    mount(outlet, h('section', { class: 'card narrow' }, h('h1', null, t('guard.title')), h('p', null, t('guard.text'))));
+    return;
+  }
+  const reload = () => navigate(location.pathname + location.search, true);
+  const open = incident.status === 'open';
+  mount(
+    outlet,
+    h(
+      'section',
+      { class: 'page case', 'data-case-id': caseId },
+      h('div', { class: 'page-head' }, h('h1', null, incident.caseTitle, ' ', h('span', { class: `status ${open ? 'incident' : 'closed'}` }, open ? label('status', 'incident') : label('incidents.status', incident.status))), h('div', { class: 'muted' }, incident.caseNo)),
+      open
+        ? incidentBanner({ id: incident.id, at: incident.createdAt, action: incident.action, reason: incident.reason, elementId: incident.elementId, message: incident.message }, user, reload)
+        : h('div', { class: 'alert ok' }, t(`incidents.closed.${incident.status}`, { at: fmtDate(incident.closedAt), by: incident.closedBy ?? '' }), incident.resolution ? ` · ${incident.resolution}` : ''),
+      h('p', { class: 'muted small' }, t('incident.onlyIncident'), ' ', h('a', { href: '/incidents' }, t('incidents.title'))),
+    ),
+  );
+}
+
+/** Incident events read as reason, element and message rather than raw codes. */
+function incidentSummary(e: CaseDetail['timeline'][number]): string | null {
+  const d = e.data ?? {};
+  if (e.type === 'case.incident' || e.type === 'incident.retry_failed') {
+    return [reasonText(d.reason), d.elementId ? `${t('incidents.element')}: ${d.elementId}` : '', d.action ? actionText(d.action) : '', d.message ?? ''].filter(Boolean).join(' · ');
+  }
+  if (e.type === 'incident.retried') return t('incident.summary.retried', { id: d.incidentId ?? '' });
+  if (e.type === 'case.incident_resolved') return `${t('incident.summary.resolved')}: ${d.reason ?? ''}`;
+  return null;
+}
+
 function eventSummary(e: CaseDetail['timeline'][number]): string {
+  const incident = incidentSummary(e);
+  if (incident !== null) return incident;
   const d = e.data ?? {};
   const parts: string[] = [];
   if (d.name) parts.push(String(d.name));

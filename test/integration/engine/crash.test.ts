@@ -6,7 +6,7 @@ import path from 'node:path';
 import { verifyChain } from '../../../server/audit/index.ts';
 import { openDb, type Db } from '../../../server/db/index.ts';
 import { onPostgres } from '../../support/db.ts';
-import { startChildServer, type ChildServer } from '../../support/child-server.ts';
+import { childClient as client, startChildServer, type ChildServer } from '../../support/child-server.ts';
 import { processXml } from '../../support/bpmn-samples.ts';
 
 const CASES = 40;
@@ -32,26 +32,6 @@ const CRASH_PROCESS = processXml(
 );
 
 type Outcome = { taskId: number; caseId: number; status: number | 'lost' };
-
-/** A tiny API client for a child server, logged in as one demo user. */
-async function client(server: ChildServer, username = 'admin') {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: 'demo' }),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}\n${server.output()}`);
-  const { token } = (await login.json()) as { token: string };
-  return async (method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${server.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
