@@ -11,7 +11,12 @@
  * out), BENCH_CONCURRENCY (default 16), BENCH_SECONDS (per run), BENCH_ONLY
  * (comma list of: ceiling, engine1, engine2, citizen, timers, tasklist, memory, pglite), BENCH_TIMERS
  * (default 10,000) and BENCH_TIMER_BURST (default 150) for the two timer bursts, BENCH_KEEP=1
- * (keep the schema for inspection).
+ * (keep the schema for inspection), BENCH_WORKERS=1,2,4 (the one-task figure again on one
+ * server per count of engine worker threads, BANGNI_ENGINE_WORKERS; part `workers`).
+ *
+ * Beside every server figure: CPU per case, and the cores the server used under
+ * load (its CPU time over the wall time, from /proc: all its threads, engine
+ * workers included; its main thread alone beside it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +35,11 @@ import { cloneCases, cloneOpenTasks, seedClosedCases } from './scenarios/seed.ts
 import { taskListRun, TASK_QUERIES } from './scenarios/task-list.ts';
 
 const env = process.env;
+/**
+ * The clients submit thousands of anonymous cases a second from 127.0.0.1: the throttle stays on
+ * (its counter upserts are part of the measured cost) with limits no run reaches.
+ */
+const BENCH_LIMITS = { BANGNI_LIMIT_INTAKE_IP: '1000000000/1m', BANGNI_LIMIT_INTAKE_PHONE: '1000000000/1m', BANGNI_LIMIT_TRACK_IP: '1000000000/1m', BANGNI_LIMIT_TRACK_CASE: '1000000000/1m' };
 const url = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const quick = env.BENCH_QUICK === '1';
 const cfg = {
@@ -41,6 +51,10 @@ const cfg = {
   closedCases: quick ? 100_000 : 1_000_000,
   openCases: quick ? 10_000 : 100_000,
   taskListQueries: quick ? 30 : 100,
+  /** Engine worker threads of the servers (BANGNI_ENGINE_WORKERS as given; unset: the server's default). */
+  engineWorkers: env.BANGNI_ENGINE_WORKERS ?? 'default',
+  /** One-task again on one server per count of engine workers. */
+  workerSweep: (env.BENCH_WORKERS ?? '').split(',').filter(Boolean).map(Number),
 };
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : null;
 const wants = (part: string) => !only || only.has(part);
@@ -58,7 +72,10 @@ function record(prefix: string, runs: Array<Record<string, number | null>>, unit
     if (values.length) figures[`${prefix}.${key}`] = figure(values, units[key]);
   }
 }
-const ENGINE_UNITS = { casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms', serverCpuMs: 'ms CPU', pgCpuMs: 'ms CPU' };
+const ENGINE_UNITS = {
+  casesPerS: 'cases/s', stepsPerS: 'steps/s', p50: 'ms', p99: 'ms', serverCpuMs: 'ms CPU', pgCpuMs: 'ms CPU',
+  serverCores: 'cores', mainCores: 'cores', pgCores: 'cores',
+};
 
 async function deployBenchProcesses(serverUrl: string): Promise<void> {
   const client = new JsonClient(serverUrl);
@@ -77,7 +94,7 @@ async function main(): Promise<void> {
   const machine = await machineInfo(db);
   log(`schema ${schema}; ${machine.cores} cores, ${machine.memoryGb} GB; ${machine.postgres}; ${JSON.stringify(cfg)}`);
   const servers: ServerProcess[] = [];
-  const serverEnv = { DATABASE_URL: url, BANGNI_DB_SCHEMA: schema, BANGNI_DEMO: '1' };
+  const serverEnv = { DATABASE_URL: url, BANGNI_DB_SCHEMA: schema, BANGNI_DEMO: '1', ...BENCH_LIMITS };
   try {
     const extraArgs = (env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const a = await startServer(serverEnv, { node: 'bench-a', nodeArgs: [...extraArgs, ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [])] });
@@ -114,6 +131,34 @@ async function main(): Promise<void> {
       if (engine1.length) record('oneTask.1server', engine1, ENGINE_UNITS);
     }
 
+    if (cfg.workerSweep.length && (wants('workers') || wants('engine1'))) {
+      // One server per count, all started first and measured in turn, so drift on the machine touches each alike;
+      // stopped afterwards, so their schedulers take no part in the timer figures.
+      const sweep: Array<{ workers: number; server: ServerProcess; node: Node; runs: Array<Record<string, number | null>> }> = [];
+      try {
+        for (const workers of cfg.workerSweep) {
+          const server = await startServer({ ...serverEnv, BANGNI_ENGINE_WORKERS: String(workers) }, { node: `bench-w${workers}` });
+          sweep.push({ workers, server, node: await nodeFor(server.url), runs: [] });
+        }
+        for (const s of sweep) {
+          log(`warm-up, ${s.workers} engine workers`);
+          await oneTaskRun([s.node], cfg.concurrency, quick ? 1500 : 3000);
+        }
+        for (let r = 0; r < cfg.runs; r++) {
+          for (const s of sweep) {
+            log(`one-task, one server with ${s.workers} engine workers, run ${r + 1}`);
+            s.runs.push(await cpuPer([s.server.pid], () => oneTaskRun([s.node], cfg.concurrency, cfg.runMs)));
+          }
+        }
+      } finally {
+        for (const s of sweep) {
+          s.node.client.close();
+          await s.server.stop();
+        }
+      }
+      for (const s of sweep) if (s.runs.length) record(`oneTask.workers${s.workers}`, s.runs, ENGINE_UNITS);
+    }
+
     let nodeB: Node | null = null;
     if (wants('engine2') || wants('timers')) {
       const b = await startServer(serverEnv, { node: 'bench-b' });
@@ -140,20 +185,20 @@ async function main(): Promise<void> {
       const runs = [];
       for (let r = 0; r < cfg.runs; r++) {
         log(`timers: ${cfg.timers} due in one second, two servers, run ${r + 1}`);
-        const out = await timersRun(db, nodeA, cfg.timers, 8000, `tm${r}`);
+        const out = await timersRun(db, nodeA, cfg.timers, 8000, `tm${r}`, [a.pid, servers[1].pid]);
         log(`  ${JSON.stringify(out)}`);
         runs.push(out);
       }
-      record('timers', runs as never, { p50: 'ms', p99: 'ms', duplicates: 'count', missing: 'count', drainPerS: 'timers/s' });
+      record('timers', runs as never, { p50: 'ms', p99: 'ms', duplicates: 'count', missing: 'count', drainPerS: 'timers/s', serverCpuMs: 'ms CPU', serverCores: 'cores', mainCores: 'cores', pgCores: 'cores' });
       // A burst the size a county meets (a morning's deadlines): how large one may be and still fire within a second.
       const burst = [];
       for (let r = 0; r < cfg.runs; r++) {
         log(`timers: a burst of ${cfg.timerBurst} due in one second, two servers, run ${r + 1}`);
-        const out = await timersRun(db, nodeA, cfg.timerBurst, 8000, `tb${r}`);
+        const out = await timersRun(db, nodeA, cfg.timerBurst, 8000, `tb${r}`, [a.pid, servers[1].pid]);
         log(`  ${JSON.stringify(out)}`);
         burst.push(out);
       }
-      record('timerBurst', burst as never, { p50: 'ms', p99: 'ms', duplicates: 'count', missing: 'count' });
+      record('timerBurst', burst as never, { p50: 'ms', p99: 'ms', duplicates: 'count', missing: 'count', serverCpuMs: 'ms CPU' });
     }
 
     if (wants('tasklist') || wants('memory')) {
@@ -211,7 +256,7 @@ async function main(): Promise<void> {
   if (wants('pglite')) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-bench-pglite-'));
     log(`embedded PGlite in ${dataDir}`);
-    const p = await startServer({ DATABASE_URL: '', BANGNI_DATA_DIR: dataDir, BANGNI_DEMO: '1' }, { node: 'bench-pglite' });
+    const p = await startServer({ DATABASE_URL: '', BANGNI_DATA_DIR: dataDir, BANGNI_DEMO: '1', ...BENCH_LIMITS }, { node: 'bench-pglite' });
     try {
       await deployBenchProcesses(p.url);
       const nodeP = await nodeFor(p.url);
@@ -251,19 +296,37 @@ function report(machine: Awaited<ReturnType<typeof machineInfo>>): string {
   row('   step latency p99', 'oneTask.1server.p99');
   row('   server CPU per case', 'oneTask.1server.serverCpuMs', '', '', 2);
   row('   PostgreSQL CPU per case', 'oneTask.1server.pgCpuMs', '', '', 2);
+  row('   cores used: server (all threads)', 'oneTask.1server.serverCores', '> 1', '', 2);
+  row('   cores used: server main thread', 'oneTask.1server.mainCores', '', '', 2);
+  row('   cores used: PostgreSQL', 'oneTask.1server.pgCores', '', '', 2);
+  for (const n of cfg.workerSweep) {
+    const k = `oneTask.workers${n}`;
+    row(`   one-task, 1 server, ${n} engine workers: cases/s`, `${k}.casesPerS`);
+    row('   steps/s', `${k}.stepsPerS`, '', ratio(`${k}.stepsPerS`));
+    row('   step latency p50', `${k}.p50`);
+    row('   step latency p99', `${k}.p99`);
+    row('   server CPU per case', `${k}.serverCpuMs`, '', '', 2);
+    row('   cores used: server (all threads)', `${k}.serverCores`, '', '', 2);
+    row('   cores used: server main thread', `${k}.mainCores`, '', '', 2);
+  }
   row('   one-task, 2 servers: cases/s', 'oneTask.2servers.casesPerS', '≥ 150');
   row('   steps/s', 'oneTask.2servers.stepsPerS', '≥ 50% ceiling', ratio('oneTask.2servers.stepsPerS'));
   row('   step latency p50', 'oneTask.2servers.p50');
   row('   step latency p99', 'oneTask.2servers.p99');
   row('   server CPU per case (both)', 'oneTask.2servers.serverCpuMs', '', '', 2);
+  row('   cores used: both servers', 'oneTask.2servers.serverCores', '', '', 2);
   row('3. citizen-request, 1 server: cases/s', 'citizen.1server.casesPerS');
   row('   steps/s', 'citizen.1server.stepsPerS', '', ratio('citizen.1server.stepsPerS'));
   row('   server CPU per case', 'citizen.1server.serverCpuMs', '', '', 2);
+  row('   cores used: server', 'citizen.1server.serverCores', '', '', 2);
   row(`4. timers (${cfg.timers} due in 1 s, 2 servers): lateness p50`, 'timers.p50', '', '', 0);
   row('   lateness p99', 'timers.p99', '≤ 1000', '', 0);
   row('   duplicate firings', 'timers.duplicates', '0', '', 0);
   row('   not fired', 'timers.missing', '0', '', 0);
   row('   drain rate', 'timers.drainPerS', '', '', 0);
+  row('   server CPU per firing (both)', 'timers.serverCpuMs', '', '', 2);
+  row('   cores used while draining: both servers', 'timers.serverCores', '', '', 2);
+  row('   cores used while draining: their main threads', 'timers.mainCores', '', '', 2);
   row(`   a burst of ${cfg.timerBurst} due in 1 s: lateness p50`, 'timerBurst.p50', '', '', 0);
   row('   lateness p99', 'timerBurst.p99', '≤ 1000', '', 0);
   row('   duplicate firings', 'timerBurst.duplicates', '0', '', 0);
@@ -279,8 +342,10 @@ function report(machine: Awaited<ReturnType<typeof machineInfo>>): string {
   row('   step latency p50', 'oneTask.pglite.p50');
   row('   step latency p99', 'oneTask.pglite.p99');
   row('   server CPU per case (database inside)', 'oneTask.pglite.serverCpuMs', '', '', 2);
+  row('   cores used: server', 'oneTask.pglite.serverCores', '', '', 2);
   const head = `Bangni benchmark ${stamp} — ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.postgres}, node ${machine.node}\n` +
-    `concurrency ${cfg.concurrency}, ${cfg.runs} runs × ${cfg.runMs / 1000} s; task list over ${cfg.openCases} open tasks + ${cfg.closedCases} closed cases\n`;
+    `concurrency ${cfg.concurrency}, ${cfg.runs} runs × ${cfg.runMs / 1000} s; task list over ${cfg.openCases} open tasks + ${cfg.closedCases} closed cases; ` +
+    `engine workers ${cfg.engineWorkers}; load average ${machine.loadAverage.join(' ')} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at the end\n`;
   return head + printTable(rows);
 }
 

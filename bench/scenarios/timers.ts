@@ -3,15 +3,18 @@ import type { Node } from './engine.ts';
 import { BENCH_REGION } from './engine.ts';
 import { cloneCases } from './seed.ts';
 import { percentile } from '../lib/stats.ts';
+import { cpuBetween, cpuSample } from '../lib/cpu.ts';
 
 /**
  * `n` timers due in the same second: one real case waits at a timer; it is
  * copied n times with its expiry moved to `leadMs` from now, and the running
  * servers' schedulers fire them. Lateness is fired_at − expire_at from
  * timer_firings; duplicates are counted from the timeline (timer.fired events
- * per case and execution), which no constraint prevents.
+ * per case and execution), which no constraint prevents. The servers' CPU
+ * (`pids`) is counted from the due second until the last firing: per firing,
+ * and as cores used over that drain.
  */
-export async function timersRun(c: pg.Client, node: Node, n: number, leadMs: number, tag: string) {
+export async function timersRun(c: pg.Client, node: Node, n: number, leadMs: number, tag: string, pids: number[]) {
   const started = await node.client.expect(201, 'POST', '/api/v1/cases', { region: BENCH_REGION, processKey: 'bench-timer', category: 'other', title: 'timer' });
   const { rows } = await c.query('select next_wake_at, engine_state::text as s from cases where id = $1', [started.id]);
   const oldIso = new Date(rows[0].next_wake_at).toISOString();
@@ -22,13 +25,16 @@ export async function timersRun(c: pg.Client, node: Node, n: number, leadMs: num
   // The template itself is not part of the measurement.
   await c.query("update cases set status = 'closed', next_wake_at = null where id = $1", [started.id]);
 
-  const deadline = Date.now() + leadMs + 240_000;
+  await new Promise((r) => setTimeout(r, Math.max(0, due.getTime() - Date.now())));
+  const cpu0 = cpuSample(pids);
+  const deadline = Date.now() + 240_000;
   let fired = 0;
   while (Date.now() < deadline) {
     fired = Number((await c.query('select count(*) as n from timer_firings where case_id between $1 and $2', [range.first, range.last])).rows[0].n);
     if (fired >= n) break;
     await new Promise((r) => setTimeout(r, 250));
   }
+  const cpu = cpuBetween(cpu0, cpuSample(pids), fired);
   const firings = await c.query(
     `select extract(epoch from (fired_at - expire_at)) * 1000 as late, extract(epoch from fired_at) * 1000 as at, node
      from timer_firings where case_id between $1 and $2`,
@@ -51,6 +57,10 @@ export async function timersRun(c: pg.Client, node: Node, n: number, leadMs: num
     p99: percentile(late, 99),
     duplicates: Number(dup.rows[0].n),
     drainPerS: fired / Math.max(spanS, 0.001),
+    serverCpuMs: cpu.serverCpuMs,
+    serverCores: cpu.serverCores,
+    mainCores: cpu.mainCores,
+    pgCores: cpu.pgCores,
     nodes,
   };
 }

@@ -8,7 +8,8 @@ import { saveStep, lockColumns, type LockedCase, type SettledTask } from './save
 export interface LockedCaseRow extends LockedCase {
   definition_id: number;
   status: string;
-  engine_state: Record<string, unknown> | null;
+  /** JSON text (lockColumns reads `engine_state::text`). */
+  engine_state: string | null;
 }
 
 /** Locks a case row for the rest of the transaction; concurrent actions on it queue here. */

@@ -206,7 +206,7 @@ export async function saveStep(
     trx('cases')
     .where({ id: locked.id })
     .update({
-      engine_state: JSON.stringify(result.state),
+      engine_state: result.stateJson,
       variables: JSON.stringify(result.variables),
       state_version: locked.state_version + 1,
       next_wake_at: nextWakeAt,
@@ -240,4 +240,9 @@ function afterCommit(trx: Knex.Transaction, fn: () => void): void {
 export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency'];
 
 /** LOCK_COLUMNS plus the department before the step (a case fact of breach records). */
-export const lockColumns = (db: Knex) => [...LOCK_COLUMNS, db.raw("variables->>'department' as department")];
+export const lockColumns = (db: Knex) => [
+  ...LOCK_COLUMNS.filter((c) => c !== 'engine_state'),
+  // As text: it goes to the engine worker as a string, never parsed (and cloned) on the main thread.
+  db.raw('engine_state::text as engine_state'),
+  db.raw("variables->>'department' as department"),
+];

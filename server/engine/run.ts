@@ -18,6 +18,8 @@ export interface StepInput {
   signal?: { executionId: string; variables: Record<string, unknown> };
   /** The locked case and its version: a signal may then run on this case's live engine. */
   cached?: { caseId: number; stateVersion: number };
+  /** `state` is this step's own copy (parsed just for it): no defensive clone before recover. */
+  stateOwned?: boolean;
 }
 
 export type EngineState = Record<string, unknown> & { definitions?: Array<Record<string, unknown>> };
@@ -30,6 +32,8 @@ export interface TimerFired {
 
 export interface StepResult {
   state: EngineState;
+  /** `state` as JSON, as it is saved (jsonb) and sent between threads: made once, for the size check. */
+  stateJson: string;
   completed: boolean;
   endElementId: string | null;
   variables: Record<string, unknown>;
@@ -169,7 +173,7 @@ export class StepRunner {
       const listener = this.listener(fresh);
       await guarded(fresh, async () => {
         if (input.state) {
-          fresh.engine.recover(structuredClone(input.state));
+          fresh.engine.recover(input.stateOwned ? input.state : structuredClone(input.state));
           await fresh.engine.resume({ listener });
         } else {
           await fresh.engine.execute({ listener, variables: input.startVariables ?? {} });
@@ -194,12 +198,14 @@ export class StepRunner {
     const state = (await engine.getState()) as EngineState;
     for (const d of state.definitions ?? []) delete d.source; // cached by definition id instead
     // The state is saved as jsonb and sent between threads: a model that grows it without bound fails here, not in PostgreSQL.
-    const size = JSON.stringify(state).length;
+    const stateJson = JSON.stringify(state);
+    const size = stateJson.length;
     if (size > this.maxStateBytes) {
       throw new StepFailure('state_too_large', `the case state would be ${size} characters (limit ${this.maxStateBytes})`, { elementId: log.current });
     }
     return {
       state,
+      stateJson,
       completed: live.ended,
       endElementId: log.endElementId,
       variables: liveVariables(engine),

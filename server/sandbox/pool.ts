@@ -26,7 +26,7 @@ export interface PoolStep extends Omit<WorkerStepInput, 'xml' | 'now'> {
 }
 
 /** A step's result; `live` is a token for `keep` (the engine itself stays in its worker). */
-export type PoolResult = Omit<StepResult, 'live'> & { live?: LiveToken };
+export type PoolResult = Omit<StepResult, 'live' | 'state'> & { live?: LiveToken };
 export interface LiveToken {
   slot: number;
   generation: number;

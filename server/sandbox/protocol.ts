@@ -17,7 +17,8 @@ export interface WorkerStepInput {
   definitionId: number;
   /** Sent only after the worker asked for it (`need-source`): it caches parsed definitions. */
   xml?: string;
-  state?: EngineState | null;
+  /** The saved state as JSON text, as read from PostgreSQL (`engine_state::text`): copying a string between threads is a memcpy, cloning the parsed graph is not. */
+  state?: string | EngineState | null;
   startVariables?: Record<string, unknown>;
   signal?: { executionId: string; variables: Record<string, unknown> };
   cached?: { caseId: number; stateVersion: number };
@@ -32,6 +33,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'done'; id: number; result: Omit<StepResult, 'live'>; token: number | null; live: 'hit' | 'miss' | null }
+  | { t: 'done'; id: number; result: Omit<StepResult, 'live' | 'state'>; token: number | null; live: 'hit' | 'miss' | null }
   | { t: 'fail'; id: number; error: SerializedError }
   | { t: 'need-source'; id: number };

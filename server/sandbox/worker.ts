@@ -56,13 +56,13 @@ async function step(msg: Extract<ToWorker, { t: 'step' }>): Promise<void> {
     const result = await runner.run({
       name: input.name,
       sourceContext,
-      state: input.state,
+      state: typeof input.state === 'string' ? JSON.parse(input.state) : input.state,
+      stateOwned: typeof input.state === 'string',
       startVariables: input.startVariables,
       signal: input.signal,
       cached: input.cached,
     });
-    const live = result.live;
-    delete result.live;
+    const { live, state: _state, ...rest } = result;
     let token: number | null = null;
     if (live) {
       token = nextToken++;
@@ -70,7 +70,7 @@ async function step(msg: Extract<ToWorker, { t: 'step' }>): Promise<void> {
       if (pending.size > 32) pending.delete(pending.keys().next().value as number);
     }
     const hit = runner.liveStats.hits > before.hits ? 'hit' : runner.liveStats.misses > before.misses ? 'miss' : null;
-    port.postMessage({ t: 'done', id, result, token, live: hit });
+    port.postMessage({ t: 'done', id, result: rest, token, live: hit });
   } catch (err) {
     port.postMessage({ t: 'fail', id, error: serializeError(err) });
   }
