@@ -4,6 +4,7 @@ import type { Guard } from './auth/index.ts';
 import type { CaseRuntime } from './cases/index.ts';
 import type { Sealer } from './crypto/index.ts';
 import type { ReadRouting } from './db/index.ts';
+import type { Throttle } from './throttle/index.ts';
 
 /** What routers receive: built once by createApp. */
 export interface AppContext {
@@ -16,4 +17,6 @@ export interface AppContext {
   sealer: Sealer;
   /** Where read-heavy endpoints read: `ctx.read.reader(req)` is the replica, or the primary for a user's own recent writes. */
   read: ReadRouting;
+  /** Login lockouts and request limits of the public routes (server/throttle). */
+  throttle: Throttle;
 }

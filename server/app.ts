@@ -13,6 +13,8 @@ import { deployProcessFiles, definitionsChanged, DEPLOYED_CHANNEL } from './defi
 import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
 import type { AppContext } from './app-context.ts';
 import { errorMiddleware, notFoundRoute } from './api/errors.ts';
+import { checkRequestText } from './api/edge.ts';
+import { DATABASE_RETRY_AFTER_S } from './errors/index.ts';
 import { authRouter } from './api/auth.ts';
 import { usersRouter } from './api/users.ts';
 import { definitionsRouter } from './api/definitions.ts';
@@ -20,7 +22,8 @@ import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
 import { trackRouter } from './api/track.ts';
 import { openApiRouter } from './api/openapi.ts';
-import { DOCS_PAGE } from './api/docs-page.ts';
+import { DOCS_PAGE, DOCS_SCRIPT } from './api/docs-page.ts';
+import { noStore, securityHeaders } from './api/headers.ts';
 import { documentOtherRoutes } from './api/docs-routes.ts';
 import { createSealer, DEVELOPMENT_KEY } from './crypto/index.ts';
 import { createSla, type Sla } from './sla/index.ts';
@@ -33,6 +36,8 @@ import { statsRouter } from './api/stats.ts';
 import { incidentsRouter } from './api/incidents.ts';
 import type { PoolOptions } from './sandbox/index.ts';
 import type { CaseLimits } from './cases/index.ts';
+import { createThrottle, type ThrottleLimits } from './throttle/index.ts';
+import { dummyPasswordHash } from './auth/index.ts';
 
 /**
  * The checkout: the nearest folder above this file with a package.json — the
@@ -67,6 +72,10 @@ export interface AppDeps {
   engine?: PoolOptions;
   /** A case's timer containment (main.ts reads BANGNI_TIMERS_PER_HOUR, BANGNI_WAKE_FAILURES). */
   caseLimits?: Partial<CaseLimits>;
+  /** Login lockouts and request limits over the defaults (main.ts reads BANGNI_LIMIT_*); `false` turns throttling off (BANGNI_THROTTLE=off). */
+  throttle?: Partial<ThrottleLimits> | false;
+  /** express `trust proxy` (main.ts reads BANGNI_TRUST_PROXY): whose X-Forwarded-For gives the client address; default off. */
+  trustProxy?: boolean | number | string;
 }
 
 export interface App {
@@ -99,7 +108,9 @@ export function createApp(deps: AppDeps): App {
     if (n) log(`retention: erased the contact details of ${n} case(s) closed more than ${retentionDays} days ago`);
   } };
   const keys = { job: 'idempotency-purge', run: () => purgeIdempotencyKeys({ knex, clock }) };
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys] });
+  // Throttle counters the store has forgotten (PostgreSQL; memory forgets by itself); `throttle` exists by the first tick.
+  const throttleJob = { job: 'rate-limit-purge', run: () => throttle.purge() };
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob] });
   const runtime = createCaseRuntime({
     knex,
     clock,
@@ -120,13 +131,22 @@ export function createApp(deps: AppDeps): App {
   if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
   const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
   const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
-  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer, read };
+  const throttle = createThrottle({ db, clock, sealer, limits: deps.throttle });
+  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer, read, throttle };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 
   const app = express();
   app.disable('x-powered-by');
+  // req.ip, which the throttle keys on, follows X-Forwarded-For only from proxies trusted here.
+  app.set('trust proxy', deps.trustProxy ?? false);
+  // CSP, nosniff, frame-ancestors, Referrer-Policy on every answer (server/api/headers.ts).
+  app.use(securityHeaders());
   app.use(express.json({ limit: '8mb' }));
+  // NUL bytes, lone surrogates, bad percent-escapes, over-deep JSON: 400 here, never a 500 from PostgreSQL.
+  app.use(checkRequestText);
   const api = express.Router();
+  // Case details, contact, tracking, photos, task lists: nothing under /api/v1 is kept by a cache.
+  api.use(noStore);
   api.use(auth.authenticate);
   api.use(read.noteWrite);
   api.use(authRouter(ctx));
@@ -143,10 +163,20 @@ export function createApp(deps: AppDeps): App {
   api.use(incidentsRouter(ctx));
   app.use('/api/v1', api);
   documentOtherRoutes();
-  app.use('/api', openApiRouter(DOCS_PAGE));
+  app.use('/api', openApiRouter(DOCS_PAGE, DOCS_SCRIPT));
+  // Nor Open311's (a POST's answer carries the tracking code; a request may turn confidential).
+  app.use('/open311/v2', noStore);
   app.use('/open311/v2', ...open311Router(ctx));
   app.get('/healthz', async (_req, res) => {
-    await knex.raw('select 1');
+    try {
+      await knex.raw('select 1');
+    } catch (err) {
+      log(`healthz: the database does not answer: ${(err as Error)?.message ?? String(err)}`);
+      res.status(503).set('Retry-After', String(DATABASE_RETRY_AFTER_S)).json({
+        ok: false, db: db.kind, error: { code: 'database_unavailable', message: 'The database does not answer.' },
+      });
+      return;
+    }
     res.json({ ok: true, db: db.kind });
   });
   app.use(express.static(path.join(REPO_ROOT, 'modeler', 'dist')));
@@ -177,6 +207,8 @@ export function createApp(deps: AppDeps): App {
         if (dir) await deployProcessFiles(knex, clock, dir, log);
       }, log);
       await sla.load();
+      // The dummy hash unknown usernames are checked against, made now rather than on the first such login.
+      await dummyPasswordHash();
       // Logouts and account changes made on other nodes reach this node's token cache.
       await auth.follow((c, fn) => db.listen(c, fn));
       await db.listen(DEPLOYED_CHANNEL, () => definitionsChanged());

@@ -4,6 +4,7 @@ import { openDb } from './db/index.ts';
 import { systemClock } from './clock/index.ts';
 import { loadSecretKey } from './crypto/index.ts';
 import { DEFAULT_TIMER_POLICY } from './engine/index.ts';
+import { limitsFromEnv } from './throttle/index.ts';
 
 /** Reads the environment, builds the app, listens. The only place that does. */
 async function main(): Promise<void> {
@@ -12,6 +13,10 @@ async function main(): Promise<void> {
   const url = env.DATABASE_URL || undefined;
   // Before the database opens: a production start without a real key is refused at once.
   const secretKey = loadSecretKey(env, { demo, warn: (m) => console.warn(m) });
+  // Before the database opens too: a malformed limit stops the start at once, with the variable's name.
+  // BANGNI_LIMIT_*: login lockouts and request limits (README "Limits"); BANGNI_THROTTLE=off for benchmarks only.
+  const throttle = env.BANGNI_THROTTLE === 'off' ? false : limitsFromEnv(env);
+  const trustProxy = trustProxyEnv(env.BANGNI_TRUST_PROXY);
   const dataDir = path.resolve(env.BANGNI_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
   // BANGNI_DB_SCHEMA: several instances (the benchmark, scale-out tests) on one database, each in its own schema.
   const schema = env.BANGNI_DB_SCHEMA || undefined;
@@ -29,13 +34,14 @@ async function main(): Promise<void> {
   const caseLimits = { timersPerHour: intEnv(env, 'BANGNI_TIMERS_PER_HOUR', 1, 100_000), wakeFailures: intEnv(env, 'BANGNI_WAKE_FAILURES', 1, 100) };
   const app = createApp({
     db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS),
-    engine: withoutUndefined(engine), caseLimits: withoutUndefined(caseLimits),
+    engine: withoutUndefined(engine), caseLimits: withoutUndefined(caseLimits), throttle, trustProxy,
   });
   // Start-up runs no case step; the scheduler starts once the server listens, so a bad case can never keep the node down.
   await app.start();
   const port = Number(env.PORT ?? 3000);
   const server = app.express.listen(port, () => {
     console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`}${readDb ? ', reads from the replica in DATABASE_READ_URL' : ''})`);
+    app.ctx.runtime.runner.warm().catch(() => undefined);
     app.startBackground().catch((err) => console.error(`background work did not start: ${(err as Error).message}`));
   });
   const shutdown = async (signal: string) => {
@@ -61,6 +67,18 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, min: number, max: number):
 
 function withoutUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * BANGNI_TRUST_PROXY, as express's `trust proxy`: unset or `false` (default: the
+ * socket's address, X-Forwarded-For ignored), `true` (trust every hop), a number
+ * of hops, or addresses/subnets/`loopback` separated by commas.
+ */
+function trustProxyEnv(value: string | undefined): boolean | number | string {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 /** BANGNI_RETENTION_DAYS: a whole number of days (at least 30), or the default. */

@@ -4,6 +4,7 @@ import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS, ROLES, login, logout } from '../auth/index.ts';
 import { listRegions } from '../regions/index.ts';
 import { routes } from './openapi.ts';
+import { clientIp } from '../throttle/index.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 const regionQuery = z.object({ region: z.string().max(40).optional() });
@@ -16,9 +17,20 @@ export function authRouter(ctx: AppContext): Router {
 
   api.post('/auth/login', {
     summary: 'Log in: `{username, password}` → `{token, expiresAt, user}`; send the token as `Authorization: Bearer <token>`',
-    tags: TAGS, roles: 'public', body: loginBody, errors: { 401: ['login_failed'] },
-  }, async (_req, res, { body }) => {
-    const { token, expiresAt, user } = await login(ctx.knex, ctx.clock.now(), body.username, body.password);
+    tags: TAGS, roles: 'public', body: loginBody, errors: { 401: ['login_failed'], 429: ['rate_limited'] },
+  }, async (req, res, { body }) => {
+    // Locked out (the username or this address): 429 before any password is checked, the right one included.
+    const attempt = await ctx.throttle.loginAttempt(clientIp(req), body.username);
+    let result;
+    try {
+      result = await login(ctx.knex, ctx.clock.now(), body.username, body.password);
+    } catch (err) {
+      // A wrong password counts; a technical failure (database down) is taken back.
+      await ((err as { code?: string }).code === 'login_failed' ? attempt.failed() : attempt.undo()).catch(() => undefined);
+      throw err;
+    }
+    await attempt.succeeded();
+    const { token, expiresAt, user } = result;
     res.json({ token, expiresAt, user });
   });
 

@@ -13,6 +13,8 @@ import { AppError, notFound } from '../errors/index.ts';
 import { idParam } from './definitions.ts';
 import { routes } from './openapi.ts';
 import { upload } from './upload.ts';
+import { contentDisposition } from './headers.ts';
+import { clientIp } from '../throttle/index.ts';
 
 const TAGS = ['cases'];
 const CASE_ERRORS = { 404: ['not_found'], 409: ['case_not_open'] };
@@ -42,9 +44,14 @@ export function casesRouter(ctx: AppContext): Router {
     summary: 'Submit a request (citizens anonymously, or staff for them); returns the case number and a tracking code',
     tags: TAGS, roles: 'public', body: newCaseSchema, headers: [idempotencyHeader], status: 201,
     response: '`{id, caseNo, status, trackingCode}`; the same response again for a retried Idempotency-Key',
-    errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown'] },
+    errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown'], 429: ['rate_limited'] },
   }, async (req, res, { body }) => {
     if (req.user && req.user.role !== 'admin') auth.checkRegion(req, body.region);
+    // Anonymous intake only: a hotline dispatcher submits for many callers.
+    if (!req.user) {
+      await ctx.throttle.hit('intakeIp', clientIp(req));
+      if (body.contact?.phone) await ctx.throttle.hit('intakePhone', phoneHash(ctx.sealer, body.contact.phone));
+    }
     const key = req.get('idempotency-key')?.trim();
     if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 characters.', { status: 422, details: { fields: [{ field: 'Idempotency-Key', rule: 'length', message: '1–200 characters' }] } });
     const result = await submitCase(ctx.runtime, ctx.sealer, body, auth.actor(req), key || undefined);
@@ -98,7 +105,7 @@ export function casesRouter(ctx: AppContext): Router {
   }, async (req, res) => {
     const id = await caseInRegion(req);
     const a = await readAttachment(ctx.knex, id, idParam(String(req.params.attachmentId)));
-    res.type(a.mediaType).set('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`).set('X-Content-Type-Options', 'nosniff').send(a.data);
+    res.type(a.mediaType).set('Content-Disposition', contentDisposition('inline', a.filename)).send(a.data);
   });
 
   api.post('/cases/:id/claim', {

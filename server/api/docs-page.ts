@@ -1,21 +1,25 @@
 /**
  * The browsable API page at /api/docs: a small self-made page that renders
  * /api/openapi.json (no CDN, no extra package; works offline in a county office).
+ * Its script is a file of its own (`/api/docs.js`, DOCS_SCRIPT): the CSP allows no inline script.
  */
 export const DOCS_PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>Bangni API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#222}header{background:#1f4e79;color:#fff;padding:12px 24px}
 main{max-width:1100px;margin:0 auto;padding:12px 24px}h2{border-bottom:1px solid #ddd;margin-top:28px}
 details{border:1px solid #ddd;border-radius:4px;margin:6px 0}summary{cursor:pointer;padding:6px 10px;font-family:monospace}
 .m{display:inline-block;width:60px;font-weight:bold}.get{color:#2a7}.post{color:#27a}.put,.patch{color:#a72}.delete{color:#c33}
 .roles{float:right;color:#666;font-family:system-ui}pre{background:#f6f6f6;padding:8px;overflow:auto;margin:0 10px 10px}
-.sec{padding:0 10px}input{width:100%;box-sizing:border-box;padding:6px;margin:8px 0}
-</style></head><body><header><b>Bangni (帮你) API</b> · <a style="color:#cde" href="/api/openapi.json">openapi.json</a></header>
+.sec{padding:0 10px}header a.raw{color:#cde}input{width:100%;box-sizing:border-box;padding:6px;margin:8px 0}
+</style></head><body><header><b>Bangni (帮你) API</b> · <a class="raw" href="/api/openapi.json">openapi.json</a></header>
 <main><p id="desc"></p><input id="filter" placeholder="filter: path, tag, summary"><div id="ops">loading…</div></main>
-<script>
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
+<script src="/api/docs.js" defer></script></body></html>`;
+
+/** The docs page's script, served as /api/docs.js. */
+export const DOCS_SCRIPT = `const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 const json = (v) => '<pre>' + esc(JSON.stringify(v, null, 2)) + '</pre>';
 fetch('/api/openapi.json').then((r) => r.json()).then((doc) => {
   document.getElementById('desc').textContent = doc.info.description;
@@ -39,4 +43,4 @@ fetch('/api/openapi.json').then((r) => r.json()).then((doc) => {
   box.innerHTML = render('');
   document.getElementById('filter').addEventListener('input', (e) => { box.innerHTML = render(e.target.value.toLowerCase()); });
 });
-</script></body></html>`;
+`;

@@ -174,7 +174,9 @@ export function openApiDocument(): Record<string, unknown> {
       version: '1',
       description:
         'Citizen requests (12345 work orders) as BPMN cases. Log in with POST /api/v1/auth/login and send `Authorization: Bearer <token>`. ' +
-        'Every error is `{error:{code,message,details}}` with a stable code.',
+        'Every error is `{error:{code,message,details}}` with a stable code. Any route may also answer 400 `invalid_text` (NUL byte, lone surrogate), ' +
+        '`invalid_escape`, `malformed_json`, `body_too_deep`, 413 `payload_too_large`, 415 `unsupported_charset` / `unsupported_encoding`, ' +
+        'and 503 `database_unavailable` with Retry-After.',
     },
     servers: [{ url: '/' }],
     components: {
@@ -185,8 +187,8 @@ export function openApiDocument(): Record<string, unknown> {
   };
 }
 
-/** `/api/openapi.json` and the browsable page `/api/docs`. */
-export function openApiRouter(page: string): Router {
+/** `/api/openapi.json` and the browsable page `/api/docs` (its script at `/api/docs.js`: the CSP allows no inline script). */
+export function openApiRouter(page: string, script = ''): Router {
   const r = Router();
   documentRoute({ method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tags: ['docs'], roles: 'public' });
   documentRoute({ method: 'get', path: '/api/docs', summary: 'A browsable page of this API', tags: ['docs'], roles: 'public', produces: 'text/html' });
@@ -195,6 +197,10 @@ export function openApiRouter(page: string): Router {
   });
   r.get('/docs', (_req, res) => {
     res.type('html').send(page);
+  });
+  documentRoute({ method: 'get', path: '/api/docs.js', summary: 'The script of the browsable page', tags: ['docs'], roles: 'public', produces: 'text/javascript' });
+  r.get('/docs.js', (_req, res) => {
+    res.type('js').send(script);
   });
   return r;
 }

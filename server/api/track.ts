@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { addAttachment, caseByTrackingCode, publicProgress, readAttachment } from '../cases/index.ts';
+import { addAttachment, caseByTrackingCode, caseNotOpenForPhotos, publicProgress, readAttachment, tooManyAttachments } from '../cases/index.ts';
+import { contentDisposition } from './headers.ts';
 import { AppError, conflict, notFound } from '../errors/index.ts';
 import { completeTask } from '../tasks/index.ts';
 import { idParam } from './definitions.ts';
 import { routes } from './openapi.ts';
 import { upload } from './upload.ts';
+import { clientIp } from '../throttle/index.ts';
 
 const TAGS = ['citizens'];
 /** Photos a citizen may add to one case: enough to show the problem, not a free file store. */
@@ -23,9 +25,17 @@ export function trackRouter(ctx: AppContext): Router {
   const r = Router();
   const api = routes(r, ctx.auth);
 
+  // Every tracking request — lookup, photo, evaluation — counts per address and per case number,
+  // before the code is checked: guessing a case's 8-character code is refused long before it could succeed.
+  r.use('/track/:caseNo', async (req, _res, next) => {
+    await ctx.throttle.hit('trackIp', clientIp(req));
+    await ctx.throttle.hit('trackCase', String(req.params.caseNo));
+    next();
+  });
+
   api.get('/track/:caseNo', {
     summary: 'Public progress: steps and dates, the reply (no names, phone numbers or internal comments)',
-    tags: TAGS, roles: 'public', query: codeQuery, errors: { 404: ['not_found'] },
+    tags: TAGS, roles: 'public', query: codeQuery, errors: { 404: ['not_found'], 429: ['rate_limited'] },
   }, async (req, res, { query }) => {
     res.json(await publicProgress(ctx.knex, ctx.sealer, String(req.params.caseNo), query.code));
   });
@@ -38,7 +48,7 @@ export function trackRouter(ctx: AppContext): Router {
     const a = await readAttachment(ctx.knex, c.id, attachmentId);
     // Reply photos and the citizen's own are public; site photos may show people and stay internal.
     if (a.purpose !== 'reply' && a.purpose !== 'citizen') throw notFound('Attachment', attachmentId);
-    res.type(a.mediaType).set('X-Content-Type-Options', 'nosniff').send(a.data);
+    res.type(a.mediaType).set('Content-Disposition', contentDisposition('inline', a.filename)).send(a.data);
   });
 
   api.post('/track/:caseNo/attachments', {
@@ -46,14 +56,15 @@ export function trackRouter(ctx: AppContext): Router {
     tags: TAGS, roles: 'public', query: codeQuery, multipart: { file: 'file' }, status: 201,
     errors: { 404: ['not_found'], 400: ['upload_invalid', 'file_missing'], 409: ['case_not_open', 'too_many_attachments'], 413: ['attachment_too_large'], 422: ['attachment_type'] },
   }, async (req, _res, next) => {
-    // The tracking code is checked before the upload is read.
+    // The tracking code is checked before the upload is read, and the status and count too, to spare
+    // reading 10 MB that would be refused: a hint only — addAttachment checks both again under the case lock.
     try {
       const code = codeQuery.parse(req.query).code;
       const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), code);
       const row = await ctx.knex('cases').where({ id: c.id }).first('status');
-      if (row.status !== 'open') throw conflict('case_not_open', 'Photos can be added only while the request is being handled.');
+      if (row.status !== 'open') throw caseNotOpenForPhotos();
       const [{ n }] = await ctx.knex('case_attachments').where({ case_id: c.id, purpose: 'citizen' }).count<{ n: number }[]>('* as n');
-      if (Number(n) >= MAX_CITIZEN_ATTACHMENTS) throw conflict('too_many_attachments', `At most ${MAX_CITIZEN_ATTACHMENTS} photos can be added to one request.`);
+      if (Number(n) >= MAX_CITIZEN_ATTACHMENTS) throw tooManyAttachments(MAX_CITIZEN_ATTACHMENTS);
       (req as unknown as { trackedCase: number }).trackedCase = c.id;
       next();
     } catch (err) {
@@ -62,13 +73,13 @@ export function trackRouter(ctx: AppContext): Router {
   }, upload, async (req, res) => {
     if (!req.file) throw new AppError('file_missing', 'Send the file as multipart/form-data field "file".', { status: 400 });
     const caseId = (req as unknown as { trackedCase: number }).trackedCase;
-    const a = await addAttachment(ctx, caseId, 'citizen', { filename: req.file.originalname, data: req.file.buffer, purpose: 'citizen' });
+    const a = await addAttachment(ctx, caseId, 'citizen', { filename: req.file.originalname, data: req.file.buffer, purpose: 'citizen' }, { max: MAX_CITIZEN_ATTACHMENTS, onlyOpen: true });
     res.status(201).json({ id: a.id, mediaType: a.mediaType, size: a.size });
   });
 
   api.post('/track/:caseNo/evaluation', {
     summary: 'Evaluate the handling once: score 1–5 and a comment (completes the evaluation task)',
-    tags: TAGS, roles: 'public', body: evaluationBody, errors: { 404: ['not_found'], 409: ['already_evaluated', 'evaluation_not_open'], 422: ['form_invalid'] },
+    tags: TAGS, roles: 'public', body: evaluationBody, errors: { 404: ['not_found'], 429: ['rate_limited'], 409: ['already_evaluated', 'evaluation_not_open'], 422: ['form_invalid'] },
   }, async (req, res, { body }) => {
     const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), body.code);
     const task = await ctx.knex('tasks').where({ case_id: c.id, status: 'open' }).whereRaw("'citizen' = any(candidate_groups)").orderBy('id').first('id');

@@ -1,4 +1,4 @@
-export { hashPassword, verifyPassword } from './password.ts';
+export { hashPassword, verifyPassword, dummyPasswordHash } from './password.ts';
 export { ROLES, CASE_WORKERS } from './roles.ts';
 export type { Role, User } from './roles.ts';
 export { login, logout, userForToken } from './tokens.ts';

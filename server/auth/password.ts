@@ -16,6 +16,14 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+/**
+ * A hash of a random password nobody knows, made once at start-up with the
+ * same cost as a real one: login checks an unknown or inactive username
+ * against it, so both take as long as a wrong password (no enumeration by timing).
+ */
+let dummy: Promise<string> | null = null;
+export const dummyPasswordHash = (): Promise<string> => (dummy ??= hashPassword(randomBytes(18).toString('base64')));
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || Number(n) !== N || !salt || !hash) return false;

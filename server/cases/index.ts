@@ -18,7 +18,7 @@ export { closeMergedChildren } from './children.ts';
 export { submitCase, trackingHash } from './intake.ts';
 export { contactSchema, contactFor, logUnmaskedView, phoneHash, seesNoContact } from './contact.ts';
 export type { Contact, ContactView } from './contact.ts';
-export { addComment, addAttachment, readAttachment, commentSchema, attachmentFieldsSchema, MAX_ATTACHMENT_BYTES, tooLarge } from './notes.ts';
+export { addComment, addAttachment, readAttachment, commentSchema, attachmentFieldsSchema, MAX_ATTACHMENT_BYTES, tooLarge, cleanFilename, caseNotOpenForPhotos, tooManyAttachments } from './notes.ts';
 export { sniffFileType, ATTACHMENT_TYPES } from './file-type.ts';
 export { leaderClaim } from './leader-claim.ts';
 export { transferEmergency, refuseCase, mergeCase, transferSchema, notAcceptedSchema, mergeSchema } from './dispositions.ts';

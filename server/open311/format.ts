@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ZodError, type z } from 'zod';
 import { AppError, fromDatabaseError } from '../errors/index.ts';
+import { fromEdgeError } from '../api/edge.ts';
 import { xmlDocument, type XmlValue } from './xml.ts';
 
 /**
@@ -73,9 +74,12 @@ export function open311ErrorHandler(log: (msg: string) => void): ErrorRequestHan
       status = 413;
       errors = [{ code: 'payload_too_large', description: 'The request body is too large.' }];
     } else {
-      const e = err instanceof AppError ? err : fromDatabaseError(err);
-      if (!e || e.status >= 500) log(`error: ${(err as Error)?.stack ?? String(err)}`);
-      if (e && e.status < 500) {
+      // The same edge and database translations as /api (charset, Content-Encoding, bad escapes, NUL, database down).
+      const e = err instanceof AppError ? err : (fromEdgeError(err) ?? fromDatabaseError(err));
+      if (e?.code === 'database_unavailable') log(`error: database unavailable: ${(err as Error)?.message ?? String(err)}`);
+      else if (!e || e.status >= 500) log(`error: ${(err as Error)?.stack ?? String(err)}`);
+      if (e?.headers) res.set(e.headers);
+      if (e && (e.status < 500 || e.code === 'database_unavailable')) {
         status = e.status;
         errors = Array.isArray(e.details) ? (e.details as Open311ErrorItem[]) : [{ code: e.code, description: e.message }];
       } else {

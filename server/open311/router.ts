@@ -1,7 +1,9 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors/index.ts';
+import { checkText } from '../api/edge.ts';
 import { createRequest } from './create.ts';
+import { clientIp } from '../throttle/index.ts';
 import { discovery, type DiscoveryOptions } from './discovery.ts';
 import { formatOf, open311ErrorHandler, open311NotFound, send } from './format.ts';
 import { resolveJurisdiction } from './jurisdiction.ts';
@@ -41,8 +43,19 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
 
   const create: RequestHandler = async (req, res) => {
     const format = formatOf(req);
+    // A form body is parsed here, after the app's edge checks: NUL bytes are refused the same way.
+    checkText(req.body, 'body');
     const key = req.get('idempotency-key')?.trim();
     if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('idempotency_key_invalid', 'Idempotency-Key must be 1–200 characters.', { status: 400 });
+    // Per api_key when the client sends one (its own quota), else per address. Keys are not verified here, so a
+    // made-up key per request must not escape: with a key, the address is also held to the key's (larger) quota.
+    const apiKey = [req.body?.api_key, req.query.api_key].find((k): k is string => typeof k === 'string' && k.trim() !== '');
+    if (apiKey) {
+      await ctx.throttle.hit('open311Key', apiKey.trim());
+      await ctx.throttle.hit('open311Key', `address ${clientIp(req)}`);
+    } else {
+      await ctx.throttle.hit('open311Ip', clientIp(req));
+    }
     const created = await createRequest(ctx, req.body, key || undefined);
     send(res, format, 'service_requests', [created], 201);
   };

@@ -37,10 +37,17 @@ export interface PublicCaseRow {
 
 /**
  * Selects the public columns plus the reply, the handling unit's name and the
- * case's resolution due time (sla_clocks), for a query over `cases as c`.
+ * case's resolution due time (sla_clocks), for a query over `cases as c` —
+ * never of a confidential case (保密件): the citizen asked that the request
+ * itself stay out of public view, its description and exact address included,
+ * so it is left out of every list and its own GET answers 404 like an unknown
+ * one. (There is no separate "anonymous" flag: a request without a name is an
+ * ordinary one, published like any other with phone and ID numbers masked; a
+ * citizen who wants it hidden asks for 保密.)
  */
 export function selectPublic(knex: Knex, q: Knex.QueryBuilder): Knex.QueryBuilder {
   return q
+    .where('c.confidential', false)
     .leftJoin('groups as g', function () {
       this.on('g.region_id', 'c.region_id').andOn('g.code', knex.raw("c.variables->>'department'"));
     })

@@ -117,6 +117,33 @@ export class EnginePool {
     if (this.sticky.size > 4 * this.opts.liveEngines) this.sticky.delete(this.sticky.keys().next().value as number);
   }
 
+  /**
+   * Starts every worker and waits until each has loaded its modules, so the
+   * first requests after a start do not wait for a worker to come up.
+   */
+  async warm(): Promise<void> {
+    await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            if (this.stopped) return resolve();
+            const worker = slot.worker ?? this.spawn(slot);
+            if (slot.ready) return resolve();
+            const onMessage = (msg: FromWorker) => {
+              if (msg.t !== 'ready') return;
+              worker.off('message', onMessage);
+              worker.off('exit', onExit);
+              resolve();
+            };
+            const onExit = () => resolve();
+            worker.on('message', onMessage);
+            worker.on('exit', onExit);
+            if (!slot.busy && !slot.queue.length) worker.unref();
+          }),
+      ),
+    );
+  }
+
   /** The SLA configuration FEEL functions read; sent to every worker now and to each new one. */
   configure(sla: SlaSnapshot): void {
     this.sla = sla;

@@ -4,6 +4,13 @@ import { createApp, type App } from '../../server/app.ts';
 import type { PoolOptions } from '../../server/sandbox/index.ts';
 import { ManualClock } from '../../server/clock/index.ts';
 import { freshDb } from './db.ts';
+import { scaledLimits, type ThrottleLimits } from '../../server/throttle/index.ts';
+
+/**
+ * The test apps' limits: the production rules with every count ×1000. Tests log in as demo users and
+ * submit cases from 127.0.0.1 far more often than people do; the throttle tests pass their own.
+ */
+export const TEST_LIMITS: ThrottleLimits = scaledLimits(1000);
 
 export interface TestApp {
   app: App;
@@ -11,20 +18,20 @@ export interface TestApp {
   db: Awaited<ReturnType<typeof freshDb>>;
   url: string;
   /** fetch against the app; JSON in and out; `as` logs in as that demo user first. */
-  call(method: string, path: string, opts?: { body?: unknown; as?: string; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; text: string }>;
+  call(method: string, path: string, opts?: { body?: unknown; as?: string; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   token(username: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The real app on a real database, listening on a random port, with a manual clock. */
-export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string; engine?: PoolOptions } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string; engine?: PoolOptions; throttle?: Partial<ThrottleLimits> | false; trustProxy?: boolean | number | string } = {}): Promise<TestApp> {
   const db = await freshDb();
   const clock = new ManualClock(opts.clockStart ?? '2026-03-02T01:00:00Z');
   const logs: string[] = [];
   // A step's budget is 2 s in production; tests share 2 cores with a database and a browser, so they get 10 s
   // unless a test sets its own (the budget tests do).
   const engine = { stepTimeoutMs: 10_000, ...opts.engine };
-  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir, engine });
+  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir, engine, throttle: opts.throttle ?? TEST_LIMITS, trustProxy: opts.trustProxy });
   await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.express.listen(0, '127.0.0.1', () => resolve(s));
@@ -73,7 +80,7 @@ export async function startTestApp(opts: { processesDir?: string | null; clockSt
       } catch {
         // not JSON
       }
-      return { status: res.status, body: parsed, text };
+      return { status: res.status, body: parsed, text, headers: res.headers };
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));

@@ -56,6 +56,8 @@ export function requireBrowser(ctx: Mocha.Context): void {
 export async function startBrowserApp(ctx: Mocha.Context): Promise<{ t: TestApp; b: BrowserSession }> {
   requireBrowser(ctx);
   const t = await startTestApp({ clockStart: new Date().toISOString() });
+  // A page's first request must not wait for an engine worker to start (seconds under tsx on a loaded machine).
+  await t.app.ctx.runtime.runner.warm();
   return { t, b: await launchBrowser(t.url) };
 }
 
