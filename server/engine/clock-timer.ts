@@ -1,5 +1,5 @@
 import { TimerEventDefinition } from 'bpmn-elements';
-import { ISOInterval } from '@0dep/piso';
+import { ISOInterval, getDate } from '@0dep/piso';
 import type { Clock } from '../clock/index.ts';
 import { TimerRejected } from './step-failure.ts';
 
@@ -35,7 +35,8 @@ export function clockTimerEventDefinition(clock: Clock, policy: TimerPolicy = DE
   const baseGetTimers = (Base.prototype as { _getTimers: Function })._getTimers;
 
   return class ClockTimerEventDefinition extends Base {
-    override parse(timerType: string, value: string) {
+    override parse(timerType: string, raw: unknown) {
+      const value = timerText(raw);
       checkTimer(timerType, value, policy);
       const realNow = Date.now();
       const parsed = baseParse.call(this, timerType, value) as { expireAt?: Date; repeat?: number; delay?: number };
@@ -52,17 +53,41 @@ export function clockTimerEventDefinition(clock: Clock, policy: TimerPolicy = DE
 
     override _getTimers(message: unknown) {
       const result = baseGetTimers.call(this, message) as Record<string, unknown> & { expireAt?: Date; timeout?: number };
+      // An expression that gave nothing (=0, null, a missing ${path}) would make bpmn-elements fire at once, by the real clock.
+      for (const kind of ['timeDuration', 'timeDate', 'timeCycle']) {
+        if (kind in result && (result[kind] === '' || result[kind] === null || result[kind] === undefined || result[kind] === 0 || result[kind] === false)) {
+          throw new TimerRejected(`${kind} resolved to nothing (${JSON.stringify(result[kind] ?? null)})`);
+        }
+      }
       if (result.expireAt) result.timeout = new Date(result.expireAt).getTime() - clock.now().getTime();
       return result;
     }
   };
 }
 
-/** Refuses cycles and durations that would spin or make no sense, before the engine arms them. */
-function checkTimer(timerType: string, value: unknown, policy: TimerPolicy): void {
-  // A past date fires once, at once; the range is checked on expireAt. A Date (from FEEL) is a point in time too.
-  if (timerType === 'timeDate' || value instanceof Date) return;
-  const text = String(value);
+/**
+ * A timer value as ISO text: FEEL gives durations and dates as objects
+ * (FeelDuration, FeelDateTime, whose text is ISO 8601) and our working-time
+ * functions give a Date; the engine's parser reads strings only.
+ */
+function timerText(value: unknown): string {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** Refuses cycles and durations that would spin or make no sense, and dates that are none, before the engine arms them. */
+function checkTimer(timerType: string, text: string, policy: TimerPolicy): void {
+  if (timerType === 'timeDate' || !text.startsWith('R') && !text.startsWith('P') && !text.startsWith('-') && !Number.isNaN(Date.parse(text))) {
+    // A point in time (a past date fires once, at once); how far ahead is checked on expireAt.
+    let at: Date;
+    try {
+      at = getDate(text);
+    } catch (err) {
+      throw new TimerRejected(`${timerType} "${clip(text)}" is not an ISO 8601 date (${(err as Error).message})`);
+    }
+    if (Number.isNaN(at.getTime())) throw new TimerRejected(`${timerType} "${clip(text)}" is not an ISO 8601 date`);
+    return;
+  }
   let interval: ISOInterval;
   try {
     interval = new ISOInterval(text).parse();

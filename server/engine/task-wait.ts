@@ -70,10 +70,15 @@ function toText(value: unknown): string | null {
   return value == null || value === '' ? null : String(value);
 }
 
+/** A priority is a whole number a PostgreSQL integer holds; anything else is no priority (never a failed intake). */
 function toNumber(value: unknown): number | null {
   const n = Number(value);
-  return value == null || value === '' || !Number.isFinite(n) ? null : n;
+  return value == null || value === '' || !Number.isInteger(n) || Math.abs(n) > 2_147_483_647 ? null : n;
 }
+
+// Instants PostgreSQL's timestamptz and every Date method take: 1970 to 9999. A due date outside is a typo, read as none.
+const LAST_INSTANT = Date.UTC(9999, 11, 31);
+const usable = (d: Date): Date | null => (Number.isNaN(d.getTime()) || d.getTime() < 0 || d.getTime() > LAST_INSTANT ? null : d);
 
 const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
 
@@ -83,11 +88,10 @@ const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?
  */
 export function toInstant(value: unknown, clock: Clock): Date | null {
   if (value == null || value === '') return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (value instanceof Date) return usable(value);
   const text = String(value).trim();
-  if (ISO_DURATION.test(text)) return new Date(clock.now().getTime() + durationMs(text));
-  const at = new Date(text);
-  return Number.isNaN(at.getTime()) ? null : at;
+  if (ISO_DURATION.test(text)) return usable(new Date(clock.now().getTime() + durationMs(text)));
+  return usable(new Date(text));
 }
 
 /** Milliseconds of an ISO-8601 duration; months count 30 days and years 365 (natural time). */

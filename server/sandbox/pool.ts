@@ -48,6 +48,8 @@ interface Slot {
   worker: Worker | null;
   /** The worker has loaded its modules: a step's budget starts only then, not while it starts up. */
   ready: boolean;
+  /** Workers of this slot that died before they were ready, in a row (a heap budget too small to load the engine, say). */
+  startFailures: number;
   /** Bumped whenever the worker is replaced: tokens and late messages of an old worker are ignored. */
   generation: number;
   busy: Job | null;
@@ -88,7 +90,7 @@ export class EnginePool {
       timerPolicy: opts.timerPolicy ?? DEFAULT_TIMER_POLICY,
       log: opts.log ?? (() => undefined),
     };
-    this.slots = Array.from({ length: workers }, (_, index) => ({ index, worker: null, ready: false, generation: 0, busy: null, queue: [], timer: null, current: currentBuffer() }));
+    this.slots = Array.from({ length: workers }, (_, index) => ({ index, worker: null, ready: false, startFailures: 0, generation: 0, busy: null, queue: [], timer: null, current: currentBuffer() }));
   }
 
   get size(): number {
@@ -218,6 +220,7 @@ export class EnginePool {
       if (slot.generation !== generation) return;
       if (msg.t === 'ready') {
         slot.ready = true;
+        slot.startFailures = 0;
         this.dispatch(slot);
       } else this.onMessage(slot, msg);
     });
@@ -268,6 +271,7 @@ export class EnginePool {
     const job = slot.busy;
     const elementId = readCurrent(slot.current);
     const worker = slot.worker;
+    const neverStarted = worker !== null && !slot.ready;
     slot.worker = null;
     slot.ready = false;
     slot.generation += 1;
@@ -281,6 +285,13 @@ export class EnginePool {
       : reason === 'step_memory' ? `the step ran past its memory budget of ${this.opts.heapMb} MB`
       : `the engine worker stopped (${cause?.message ?? 'unknown'})`;
     this.opts.log(`engine pool: worker ${slot.index} replaced: ${message}${elementId ? ` at ${elementId}` : ''}`);
+    // A worker that cannot even start would be replaced forever: after three in a row its waiting steps fail instead.
+    if (neverStarted && ++slot.startFailures >= 3) {
+      slot.startFailures = 0;
+      const waiting = slot.queue.splice(0);
+      this.opts.log(`engine pool: worker ${slot.index} could not start three times; ${waiting.length} waiting step(s) failed`);
+      for (const j of waiting) j.reject(new StepFailure('worker_lost', `the engine worker could not start (${cause?.message ?? reason})`));
+    }
     this.finish(slot, () => job?.reject(new StepFailure(reason, message, { elementId, cause })));
   }
 }

@@ -53,8 +53,9 @@ type Reason = { rule: 'timer-invalid' | 'timer-absurd'; message: string } | null
 function dateError(body: string): Reason {
   try {
     const date = getDate(body);
-    // A past date is fine: the timer fires at once.
-    return Number.isNaN(date.getTime()) ? { rule: 'timer-invalid', message: 'not a valid ISO 8601 date' } : null;
+    // A past date is fine: the timer fires at once. One decades ahead is a typo, as for durations.
+    if (Number.isNaN(date.getTime())) return { rule: 'timer-invalid', message: 'not a valid ISO 8601 date' };
+    return date.getTime() - Date.now() > TEN_YEARS_MS ? { rule: 'timer-absurd', message: 'the date is more than ten years ahead' } : null;
   } catch (err) {
     return { rule: 'timer-invalid', message: `not a valid ISO 8601 date (${messageOf(err)})` };
   }
