@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import type { KeyObject } from 'node:crypto';
 import express from 'express';
 import type { Clock } from './clock/index.ts';
 import type { Db } from './db/index.ts';
@@ -30,10 +31,13 @@ import { createSla, type Sla } from './sla/index.ts';
 import { slaRouter } from './api/sla.ts';
 import { metricsRouter } from './api/metrics.ts';
 import { auditRouter } from './api/audit.ts';
+import { auditAnchorsRouter } from './api/audit-anchors.ts';
+import { anchorYesterday, useAuditKeys, DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_ANCHOR_KEY } from './audit/index.ts';
 import { calendarRouter } from './api/calendar.ts';
 import { open311Router } from './open311/index.ts';
 import { statsRouter } from './api/stats.ts';
 import { incidentsRouter } from './api/incidents.ts';
+import { open311KeysRouter } from './api/open311-keys.ts';
 import type { PoolOptions } from './sandbox/index.ts';
 import type { CaseLimits } from './cases/index.ts';
 import { createThrottle, type ThrottleLimits } from './throttle/index.ts';
@@ -66,6 +70,10 @@ export interface AppDeps {
   adminPassword?: string;
   /** 32-byte key sealing citizens' contact data (main.ts reads BANGNI_SECRET_KEY); absent: the development key. */
   secretKey?: Buffer;
+  /** 32-byte HMAC key of the case event chains (main.ts reads BANGNI_AUDIT_KEY); absent: the development key. */
+  auditKey?: Buffer;
+  /** Ed25519 private key signing the daily audit anchors (main.ts reads BANGNI_ANCHOR_KEY); absent: the development key pair. */
+  anchorKey?: KeyObject;
   /** Directory of BPMN files deployed at startup; null to deploy none. */
   processesDir?: string | null;
   /** Engine workers and their budgets (main.ts reads BANGNI_ENGINE_WORKERS, BANGNI_STEP_TIMEOUT_MS, BANGNI_STEP_HEAP_MB, BANGNI_TIMER_MIN_MS). */
@@ -110,7 +118,12 @@ export function createApp(deps: AppDeps): App {
   const keys = { job: 'idempotency-purge', run: () => purgeIdempotencyKeys({ knex, clock }) };
   // Throttle counters the store has forgotten (PostgreSQL; memory forgets by itself); `throttle` exists by the first tick.
   const throttleJob = { job: 'rate-limit-purge', run: () => throttle.purge() };
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob] });
+  // Every event chain is keyed, and every daily anchor signed, through the database handle (server/audit/keys.ts).
+  if (!deps.auditKey || !deps.anchorKey) log('warning: no audit or anchor key given: event chains and anchors use the public development keys (demo and tests only)');
+  useAuditKeys(knex, { auditKey: deps.auditKey ?? DEVELOPMENT_AUDIT_KEY, anchorKey: deps.anchorKey ?? DEVELOPMENT_ANCHOR_KEY });
+  // Yesterday's chain heads of each region, signed (issue 11): what auditors download and keep elsewhere.
+  const anchorJob = { job: 'audit-anchor', run: () => anchorYesterday(knex, clock.now()) };
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob, anchorJob] });
   const runtime = createCaseRuntime({
     knex,
     clock,
@@ -158,9 +171,11 @@ export function createApp(deps: AppDeps): App {
   api.use(slaRouter(ctx, sla));
   api.use(metricsRouter(ctx));
   api.use(auditRouter(ctx));
+  api.use(auditAnchorsRouter(ctx));
   api.use(calendarRouter(ctx, sla));
   api.use(statsRouter(ctx));
   api.use(incidentsRouter(ctx));
+  api.use(open311KeysRouter(ctx));
   app.use('/api/v1', api);
   documentOtherRoutes();
   app.use('/api', openApiRouter(DOCS_PAGE, DOCS_SCRIPT));

@@ -3,6 +3,7 @@ import { createApp, REPO_ROOT } from './app.ts';
 import { openDb } from './db/index.ts';
 import { systemClock } from './clock/index.ts';
 import { loadSecretKey } from './crypto/index.ts';
+import { loadAnchorKey, loadAuditKey } from './audit/index.ts';
 import { DEFAULT_TIMER_POLICY } from './engine/index.ts';
 import { limitsFromEnv } from './throttle/index.ts';
 
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
   const url = env.DATABASE_URL || undefined;
   // Before the database opens: a production start without a real key is refused at once.
   const secretKey = loadSecretKey(env, { demo, warn: (m) => console.warn(m) });
+  // The event chain's HMAC key and the anchors' signing key: never in the database (README "Audit key and anchors").
+  const auditKey = loadAuditKey(env, { demo, warn: (m) => console.warn(m) });
+  const anchorKey = loadAnchorKey(env, { demo, warn: (m) => console.warn(m) });
   // Before the database opens too: a malformed limit stops the start at once, with the variable's name.
   // BANGNI_LIMIT_*: login lockouts and request limits (README "Limits"); BANGNI_THROTTLE=off for benchmarks only.
   const throttle = env.BANGNI_THROTTLE === 'off' ? false : limitsFromEnv(env);
@@ -33,7 +37,7 @@ async function main(): Promise<void> {
   };
   const caseLimits = { timersPerHour: intEnv(env, 'BANGNI_TIMERS_PER_HOUR', 1, 100_000), wakeFailures: intEnv(env, 'BANGNI_WAKE_FAILURES', 1, 100) };
   const app = createApp({
-    db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS),
+    db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, auditKey, anchorKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS),
     engine: withoutUndefined(engine), caseLimits: withoutUndefined(caseLimits), throttle, trustProxy,
   });
   // Start-up runs no case step; the scheduler starts once the server listens, so a bad case can never keep the node down.

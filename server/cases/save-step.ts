@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { chainEvents, type NewEvent } from '../audit/index.ts';
+import { auditKeyOf, chainEvents, type NewEvent } from '../audit/index.ts';
 import { writeTogether } from '../db/together.ts';
 import type { PoolResult as StepResult } from '../sandbox/index.ts';
 import type { CaseRuntime } from './runtime.ts';
@@ -199,7 +199,7 @@ export async function saveStep(
     nextWakeAt = new Date(now.getTime() + 60_000);
   }
 
-  const chained = chainEvents({ caseId: locked.id, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, events);
+  const chained = chainEvents({ caseId: locked.id, regionId: locked.region_id, seq: locked.event_seq, hash: locked.event_hash }, now, events, auditKeyOf(trx));
   const head = chained.head;
   if (chained.insert) closing.push(chained.insert(trx));
   closing.push(

@@ -10,7 +10,7 @@ import { withMediaUrl } from './media.ts';
 /**
  * POST /requests: the GeoReport v2 arguments, mapped onto the same intake as
  * POST /api/v1/cases (channel `open311`). Contact data goes to the sealed
- * columns and nowhere else. `api_key` is accepted and not checked (see README);
+ * columns and nowhere else. `api_key` is checked by the router (./keys.ts);
  * `attribute[…]`, `device_id` and `account_id` are accepted and ignored: our
  * services have no attributes, and we keep no more personal data than we use.
  */

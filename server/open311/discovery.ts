@@ -17,13 +17,25 @@ export interface DiscoveryOptions {
   keyService?: string;
 }
 
-/** The discovery document; `url` is this server's own address as the client reached it. */
-export function discovery(req: Request, opts: DiscoveryOptions = {}) {
+const HOW_TO_GET_A_KEY = 'An admin of the service center (12345 / 我帮你) issues an api_key per client (POST /api/v1/open311/keys); ask the service center for one.';
+
+/** Where a key is required (the spec's key_service is free text, so it says so in a sentence). */
+function whereRequired(requiredIn: string[]): string {
+  return requiredIn.length
+    ? `An api_key is required to POST requests in jurisdiction ${requiredIn.join(', ')}; elsewhere it is optional.`
+    : 'No jurisdiction requires an api_key to POST requests at present; a client with a key gets its own request quota.';
+}
+
+/**
+ * The discovery document; `url` is this server's own address as the client
+ * reached it; `requiredIn` the jurisdictions whose POST requires an api_key.
+ */
+export function discovery(req: Request, opts: DiscoveryOptions = {}, requiredIn: string[] = []) {
   const url = `${req.protocol}://${req.get('host')}${req.baseUrl}`;
   return {
     changeset: CHANGESET,
     contact: opts.contact ?? '12345 政务服务便民热线 / 我帮你 service center (Bangni); see the project README, "Open311 (GeoReport v2)".',
-    key_service: opts.keyService ?? 'api_key is accepted and not checked in this deployment; ask the service center before going live.',
+    key_service: `${opts.keyService ?? HOW_TO_GET_A_KEY} ${whereRequired(requiredIn)}`,
     endpoints: [
       { specification: SPECIFICATION, url, changeset: CHANGESET, type: 'production' as const, formats: [FORMATS.xml.split(';')[0], FORMATS.json.split(';')[0]] },
     ],

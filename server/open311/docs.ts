@@ -25,9 +25,9 @@ export function documentOpen311Routes(mount: string): void {
     status: 201,
     description:
       'Fields: jurisdiction_id, service_code, lat+long or address_string/address_id, description (≤4000), media_url (stored as a link, never fetched), ' +
-      'phone, first_name, last_name (sealed at rest; e-mail, device_id, account_id and attribute[…] are not kept), api_key (not checked). ' +
+      'phone, first_name, last_name (sealed at rest; e-mail, device_id, account_id and attribute[…] are not kept), api_key (required where the jurisdiction turns keys on; see key_service in discovery). ' +
       'Answers `[{service_request_id, service_notice, account_id}]`; the notice carries the tracking code for the citizen.',
-    errors: { 400: ['jurisdiction_id_missing', 'service_code_missing', 'location_missing', 'location_incomplete', 'description_too_long', 'phone_invalid', 'email_invalid', 'media_url_invalid', 'malformed_body'], 404: ['jurisdiction_unknown', 'service_code_unknown', 'format_unsupported'], 422: ['region_unknown', 'idempotency_key_reused'], 429: ['rate_limited'] },
+    errors: { 400: ['jurisdiction_id_missing', 'service_code_missing', 'location_missing', 'location_incomplete', 'description_too_long', 'phone_invalid', 'email_invalid', 'media_url_invalid', 'malformed_body'], 404: ['jurisdiction_unknown', 'service_code_unknown', 'format_unsupported'], 422: ['region_unknown', 'idempotency_key_reused'], 403: ['api_key_required', 'api_key_invalid', 'api_key_revoked'], 429: ['rate_limited'] },
   });
   doc('get', '/requests.:format', 'Open311: public requests of a jurisdiction (default last 90 days, at most 1000)', {
     description: 'Query: jurisdiction_id, service_request_id (comma list; overrides the other filters), service_code (comma list), start_date, end_date (w3c, ≤90 days apart), status (open,closed). No personal data.',

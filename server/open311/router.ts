@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors/index.ts';
 import { checkText } from '../api/edge.ts';
 import { createRequest } from './create.ts';
+import { checkKey, regionsRequiringKey } from './keys.ts';
 import { clientIp } from '../throttle/index.ts';
 import { discovery, type DiscoveryOptions } from './discovery.ts';
 import { formatOf, open311ErrorHandler, open311NotFound, send } from './format.ts';
@@ -25,8 +26,9 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
   documentOpen311Routes('/open311/v2');
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
-  r.get('/discovery.:format', (req, res) => {
-    send(res, formatOf(req), 'discovery', discovery(req, opts));
+  r.get('/discovery.:format', async (req, res) => {
+    const format = formatOf(req);
+    send(res, format, 'discovery', discovery(req, opts, await regionsRequiringKey(ctx.knex)));
   });
 
   r.get('/services.:format', async (req, res) => {
@@ -47,11 +49,17 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
     checkText(req.body, 'body');
     const key = req.get('idempotency-key')?.trim();
     if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('idempotency_key_invalid', 'Idempotency-Key must be 1–200 characters.', { status: 400 });
-    // Per api_key when the client sends one (its own quota), else per address. Keys are not verified here, so a
-    // made-up key per request must not escape: with a key, the address is also held to the key's (larger) quota.
-    const apiKey = [req.body?.api_key, req.query.api_key].find((k): k is string => typeof k === 'string' && k.trim() !== '');
-    if (apiKey) {
-      await ctx.throttle.hit('open311Key', apiKey.trim());
+    // The key is checked against the region posted to (403 where the region requires one and it is missing or
+    // not valid; a revoked key is refused everywhere). A verified key has its own quota, shared by every address.
+    // An unverified key (regions that do not require one) could be made up per request, so with it the address
+    // is also held to the key's (larger) quota; without a key, the address has its own smaller quota.
+    const apiKey = [req.body?.api_key, req.query.api_key].find((k): k is string => typeof k === 'string' && k.trim() !== '')?.trim();
+    const region = await resolveJurisdiction(ctx.knex, req.body?.jurisdiction_id);
+    const checked = await checkKey(ctx.knex, region, apiKey, ctx.clock.now());
+    if (checked.verified) {
+      await ctx.throttle.hit('open311Key', `verified ${checked.id}`);
+    } else if (apiKey) {
+      await ctx.throttle.hit('open311Key', `unverified ${apiKey}`);
       await ctx.throttle.hit('open311Key', `address ${clientIp(req)}`);
     } else {
       await ctx.throttle.hit('open311Ip', clientIp(req));

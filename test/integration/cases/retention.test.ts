@@ -29,7 +29,7 @@ describe('retention: contact details of long-closed cases are erased', function 
     t.clock.advance(DAY);
 
     const tick = await t.app.sla.jobs.tick();
-    expect(tick.daily).to.deep.equal(['retention-purge', 'idempotency-purge']);
+    expect(tick.daily).to.include.members(['retention-purge', 'idempotency-purge']);
 
     const oldRow = await t.db.knex('cases').where({ id: old }).first(CONTACT);
     expect(Object.values(oldRow).every((v) => v === null)).to.equal(true);
@@ -49,7 +49,7 @@ describe('retention: contact details of long-closed cases are erased', function 
     // The same day again: another node (or a second tick) does not run it twice.
     expect((await t.app.sla.jobs.tick()).daily).to.deep.equal([]);
     t.clock.advance(DAY);
-    expect((await t.app.sla.jobs.tick()).daily).to.deep.equal(['retention-purge', 'idempotency-purge']);
+    expect((await t.app.sla.jobs.tick()).daily).to.include.members(['retention-purge', 'idempotency-purge']);
     expect(await t.db.knex('case_events').where({ case_id: old, type: 'case.contact_purged' })).to.have.length(1);
   });
 
