@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { openDb, type Db } from '../../server/db/index.ts';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,5 +121,39 @@ export async function childClient(server: ChildServer, username = 'admin') {
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
+/**
+ * The database a test's child servers share, on the backend the run uses: a
+ * schema of its own on PostgreSQL, or a PGlite data directory. `env` starts a
+ * child on it; `open` opens it here once the children are gone; `drop` kills
+ * every child started and removes the data.
+ */
+export function childServerData(prefix: string, extraEnv: Record<string, string> = {}) {
+  const servers: ChildServer[] = [];
+  const schema = process.env.DATABASE_URL ? `${prefix}_${randomBytes(4).toString('hex')}` : null;
+  const dataDir = schema ? null : fs.mkdtempSync(path.join(os.tmpdir(), `bangni-${prefix}-`));
+  const env: Record<string, string | undefined> = schema
+    ? { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema, ...extraEnv }
+    : { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir!, ...extraEnv };
+  return {
+    env,
+    dataDir,
+    async start(node: string): Promise<ChildServer> {
+      const s = await startChildServer({ env: { ...env, BANGNI_NODE: node } });
+      servers.push(s);
+      return s;
+    },
+    open: (): Promise<Db> => (schema ? openDb({ url: process.env.DATABASE_URL, schema }) : openDb({ dataDir: dataDir! })),
+    async drop(): Promise<void> {
+      for (const s of servers) await s.kill().catch(() => undefined);
+      if (schema) {
+        const db = await openDb({ url: process.env.DATABASE_URL });
+        await db.knex.raw('drop schema if exists ?? cascade', [schema]).catch(() => undefined);
+        await db.close();
+      }
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

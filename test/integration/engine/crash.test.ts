@@ -1,12 +1,8 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { verifyChain } from '../../../server/audit/index.ts';
-import { openDb, type Db } from '../../../server/db/index.ts';
-import { onPostgres } from '../../support/db.ts';
-import { childClient as client, startChildServer, type ChildServer } from '../../support/child-server.ts';
+import { childClient as client, childServerData } from '../../support/child-server.ts';
 import { processXml } from '../../support/bpmn-samples.ts';
 
 const CASES = 40;
@@ -37,40 +33,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crash safety: SIGKILL during a burst of completions and timer firings, then restart', function () {
   this.timeout(180_000);
-  let dataDir: string | null = null;
-  let schema: string | null = null;
-  let env: Record<string, string | undefined>;
-  const servers: ChildServer[] = [];
-
-  before(() => {
-    if (onPostgres()) {
-      schema = `crash_${randomBytes(4).toString('hex')}`;
-      env = { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema, BANGNI_TIMER_MIN_MS: '1000' };
-    } else {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-crash-'));
-      env = { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir, BANGNI_TIMER_MIN_MS: '1000' };
-    }
-  });
-
-  after(async () => {
-    for (const s of servers) await s.kill().catch(() => undefined);
-    if (schema) {
-      const db = await openDb({ url: process.env.DATABASE_URL });
-      await db.knex.raw('drop schema if exists ?? cascade', [schema]).catch(() => undefined);
-      await db.close();
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  /** The database the children used, opened here once they are gone. */
-  async function openTheirDb(): Promise<Db> {
-    return schema ? openDb({ url: process.env.DATABASE_URL, schema }) : openDb({ dataDir: dataDir! });
-  }
+  // The urgent cases' timers are 1–3 s of real time: the run-time minimum is lowered for them.
+  const data = childServerData('crash', { BANGNI_TIMER_MIN_MS: '1000' });
+  const dataDir = data.dataDir;
+  after(() => data.drop());
 
   it('given 40 cases and due timers, when the server is killed mid-burst and restarted, then nothing is lost, duplicated or half-written', async () => {
     // Given: a running server with the test process and 40 cases.
-    const first = await startChildServer({ env: { ...env, BANGNI_NODE: 'first' } });
-    servers.push(first);
+    const first = await data.start('first');
     const api = await client(first);
     const deployed = await api('POST', '/api/v1/definitions', { region: 'yuquan', xml: CRASH_PROCESS });
     expect(deployed.status, JSON.stringify(deployed.body)).to.equal(201);
@@ -124,8 +94,7 @@ describe('crash safety: SIGKILL during a burst of completions and timer firings,
     if (dataDir) expect(fs.existsSync(path.join(dataDir, 'bangni.pid')), 'the killed server left its lock file').to.equal(true);
 
     // Then: a restart on the same data is not blocked by the dead process's lock, and fires the due timers.
-    const second = await startChildServer({ env: { ...env, BANGNI_NODE: 'second' } });
-    servers.push(second);
+    const second = await data.start('second');
     const api2 = await client(second);
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -137,7 +106,7 @@ describe('crash safety: SIGKILL during a burst of completions and timer firings,
     }
     await second.stop();
 
-    const db = await openTheirDb();
+    const db = await data.open();
     try {
       const knex = db.knex;
       const tasks = await knex('tasks').whereIn('case_id', caseIds).select('id', 'case_id', 'execution_id', 'element_id', 'status');

@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openDb } from '../../../server/db/index.ts';
-import { onPostgres } from '../../support/db.ts';
-import { childClient, startChildServer, type ChildServer } from '../../support/child-server.ts';
+import { childClient, childServerData } from '../../support/child-server.ts';
 import { processXml } from '../../support/bpmn-samples.ts';
 
 /**
@@ -36,37 +30,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a poison case never keeps a node down', function () {
   this.timeout(240_000);
-  let dataDir: string | null = null;
-  let schema: string | null = null;
-  let env: Record<string, string | undefined>;
-  const servers: ChildServer[] = [];
-
-  before(() => {
-    // Small budgets so the test is quick; the timer minimum lowered so a 2 s timer is allowed.
-    const budgets = { BANGNI_TIMER_MIN_MS: '1000', BANGNI_STEP_TIMEOUT_MS: '3000', BANGNI_STEP_HEAP_MB: '96' };
-    if (onPostgres()) {
-      schema = `poison_${randomBytes(4).toString('hex')}`;
-      env = { DATABASE_URL: process.env.DATABASE_URL, BANGNI_DB_SCHEMA: schema, ...budgets };
-    } else {
-      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-poison-'));
-      env = { DATABASE_URL: undefined, BANGNI_DATA_DIR: dataDir, ...budgets };
-    }
-  });
-
-  after(async () => {
-    for (const s of servers) await s.kill().catch(() => undefined);
-    if (schema) {
-      const db = await openDb({ url: process.env.DATABASE_URL });
-      await db.knex.raw('drop schema if exists ?? cascade', [schema]).catch(() => undefined);
-      await db.close();
-    }
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  // Small budgets so the test is quick; the timer minimum lowered so a 2 s timer is allowed.
+  const data = childServerData('poison', { BANGNI_TIMER_MIN_MS: '1000', BANGNI_STEP_TIMEOUT_MS: '3000', BANGNI_STEP_HEAP_MB: '96' });
+  after(() => data.drop());
 
   it('given a case whose timer step exhausts the heap, when the node is SIGKILLed while it is due and restarted, then the node listens and serves, and the case shows an incident', async () => {
     // Given: a server, the poison process, a case and a healthy one beside it.
-    const first = await startChildServer({ env: { ...env, BANGNI_NODE: 'first' } });
-    servers.push(first);
+    const first = await data.start('first');
     const api = await childClient(first);
     const deployed = await api('POST', '/api/v1/definitions', { region: 'yuquan', xml: POISON });
     expect(deployed.status, JSON.stringify(deployed.body)).to.equal(201);
@@ -80,8 +50,7 @@ describe('a poison case never keeps a node down', function () {
     await first.kill('SIGKILL');
 
     // Then: a restart on the same data listens at once (no case step runs before it does) …
-    const second = await startChildServer({ env: { ...env, BANGNI_NODE: 'second' } });
-    servers.push(second);
+    const second = await data.start('second');
     const api2 = await childClient(second);
     // … keeps serving while the poison step runs out of its budget in a worker …
     const deadline = Date.now() + 60_000;
