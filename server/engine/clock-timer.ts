@@ -38,12 +38,10 @@ export function clockTimerEventDefinition(clock: Clock, policy: TimerPolicy = DE
     override parse(timerType: string, raw: unknown) {
       const value = timerText(raw);
       checkTimer(timerType, value, policy);
-      const realNow = Date.now();
-      const parsed = baseParse.call(this, timerType, value) as { expireAt?: Date; repeat?: number; delay?: number };
-      // Durations and cycles were measured from the real clock: shift them onto ours.
-      if (parsed.expireAt && timerType !== 'timeDate') {
-        parsed.expireAt = new Date(parsed.expireAt.getTime() - realNow + clock.now().getTime());
-      }
+      // Durations and cycles are measured from our clock itself, as bpmn-elements measures them from
+      // `new Date()`: shifting its answer by a separately read real time was off by a millisecond now and then.
+      const parsed: { expireAt?: Date; repeat?: number; delay?: number } =
+        timerType === 'timeDate' ? baseParse.call(this, timerType, value) : fromOurClock(value, clock.now());
       if (parsed.expireAt) parsed.delay = parsed.expireAt.getTime() - clock.now().getTime();
       if (parsed.expireAt && parsed.expireAt.getTime() - clock.now().getTime() > policy.maxAheadMs) {
         throw new TimerRejected(`${timerType} "${clip(value)}" lies more than ${Math.round(policy.maxAheadMs / 86_400_000)} days ahead`);
@@ -63,6 +61,13 @@ export function clockTimerEventDefinition(clock: Clock, policy: TimerPolicy = DE
       return result;
     }
   };
+}
+
+/** What bpmn-elements' parse gives for a duration or cycle, computed from `now`. */
+function fromOurClock(value: string, now: Date): { expireAt: Date; repeat?: number } {
+  const interval = new ISOInterval(value).parse();
+  const expireAt = interval.getExpireAt(now, now);
+  return interval.repeat ? { expireAt, repeat: interval.repeat } : { expireAt };
 }
 
 /**
