@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { CASE_WORKERS, ROLES, login, logout } from '../auth/index.ts';
+import { CASE_WORKERS, ROLES, listGroups, listStaff, login, logout } from '../auth/index.ts';
 import { listRegions } from '../regions/index.ts';
 import { routes } from './openapi.ts';
 import { clientIp } from '../throttle/index.ts';
@@ -40,7 +40,7 @@ export function authRouter(ctx: AppContext): Router {
     res.status(204).end();
   });
 
-  api.get('/auth/me', { summary: 'The logged-in user: role, region, groups', tags: TAGS, roles: [...ROLES] }, (req, res) => {
+  api.get('/auth/me', { summary: 'The logged-in user: role, region, groups', tags: TAGS, roles: [...ROLES], scope: 'self' }, (req, res) => {
     res.json({ user: req.user });
   });
 
@@ -53,9 +53,7 @@ export function authRouter(ctx: AppContext): Router {
   }, async (req, res, { query }) => {
     const region = query.region ?? auth.homeRegion(req);
     if (region) auth.checkRegion(req, region);
-    const q = ctx.knex('groups').orderBy(['region_id', 'code']).select('region_id as region', 'code', 'name');
-    if (region) q.where({ region_id: region });
-    res.json({ items: await q });
+    res.json({ items: await listGroups(ctx.knex, region) });
   });
 
   api.get('/users', {
@@ -63,10 +61,7 @@ export function authRouter(ctx: AppContext): Router {
   }, async (req, res, { query }) => {
     const region = query.region ?? auth.homeRegion(req);
     if (region) auth.checkRegion(req, region);
-    const q = ctx.knex('users').where({ active: true }).whereIn('role', ['dispatcher', 'handler', 'leader']).orderBy('username')
-      .select('username', 'display_name as displayName', 'role', 'region_id as region', 'groups');
-    if (region) q.where({ region_id: region });
-    res.json({ items: await q });
+    res.json({ items: await listStaff(ctx.knex, region) });
   });
 
   return r;

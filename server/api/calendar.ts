@@ -3,35 +3,42 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
 import { hoursBodySchema, loadYear, readYear, setOfficeHours, yearBodySchema, type Sla } from '../sla/index.ts';
+import { routes } from './openapi.ts';
 
+const TAGS = ['sla'];
 const yearParam = z.coerce.number().int().min(2000).max(2100);
 
 /**
- * Working calendars. Anyone on staff may read one (holidays are public);
- * only an administrator loads a year's arrangement or changes office hours.
- * A change reloads the in-memory calendars on every node at once.
+ * Working calendars. Staff read their own region's (and the shared `default`
+ * one it inherits); only an administrator loads a year's arrangement or changes
+ * office hours. A change reloads the in-memory calendars on every node at once.
  */
 export function calendarRouter(ctx: AppContext, sla: Sla): Router {
   const r = Router();
   const { auth } = ctx;
-  const readers = auth.require(...CASE_WORKERS, 'designer', 'auditor');
+  const api = routes(r, auth);
 
-  r.get('/calendar/:region/:year', readers, async (req, res) => {
+  api.get('/calendar/:region/:year', {
+    summary: 'Working calendar of a region and year', tags: TAGS, roles: [...CASE_WORKERS, 'designer', 'auditor'], errors: { 422: ['region_unknown'] },
+  }, async (req, res) => {
     res.json(await readYear(ctx.knex, sla.cache, String(req.params.region), yearParam.parse(req.params.year)));
   });
 
-  r.put('/calendar/:region/hours', auth.require('admin'), async (req, res) => {
+  api.put('/calendar/:region/hours', {
+    summary: 'Office hours of a region', tags: TAGS, roles: ['admin'], body: hoursBodySchema, errors: { 422: ['region_unknown'] },
+  }, async (req, res, { body }) => {
     const region = String(req.params.region);
-    const hours = hoursBodySchema.parse(req.body);
-    await setOfficeHours(ctx.knex, region, hours, ctx.clock.now());
+    await setOfficeHours(ctx.knex, region, body, ctx.clock.now());
     await sla.changed();
-    res.json({ region, officeHours: hours });
+    res.json({ region, officeHours: body });
   });
 
-  r.put('/calendar/:region/:year', auth.require('admin'), async (req, res) => {
+  api.put('/calendar/:region/:year', {
+    summary: 'Load a year\'s holiday arrangement for a region', tags: TAGS, roles: ['admin'], body: yearBodySchema, errors: { 422: ['region_unknown'] },
+  }, async (req, res, { body }) => {
     const region = String(req.params.region);
     const year = yearParam.parse(req.params.year);
-    const loaded = await loadYear(ctx.knex, region, year, yearBodySchema.parse(req.body), auth.actor(req), ctx.clock.now());
+    const loaded = await loadYear(ctx.knex, region, year, body, auth.actor(req), ctx.clock.now());
     await sla.changed();
     ctx.log(`calendar ${region} ${year} loaded by ${auth.actor(req)} (${loaded.days} days)`);
     res.json(await readYear(ctx.knex, sla.cache, region, year));

@@ -1,16 +1,16 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
 import {
-  addAttachment, addComment, attachmentFieldsSchema, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
+  addAttachment, addComment, attachmentFieldsSchema, caseContactRow, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
   mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
   submitCase, transferEmergency, transferSchema,
 } from '../cases/index.ts';
 import { addCoHandlers, coHandlersSchema } from '../tasks/index.ts';
 import { caseClocks } from '../sla/index.ts';
-import { AppError, notFound } from '../errors/index.ts';
-import { idParam } from './definitions.ts';
+import { AppError } from '../errors/index.ts';
+import { idParam } from './params.ts';
 import { routes } from './openapi.ts';
 import { upload } from './upload.ts';
 import { contentDisposition } from './headers.ts';
@@ -26,23 +26,11 @@ export function casesRouter(ctx: AppContext): Router {
   const { auth } = ctx;
   const api = routes(r, auth);
 
-  /** 404 before anything else for a case of another region (and before an upload is read). */
-  const caseInRegion = async (req: Request): Promise<number> => {
-    const id = idParam(String(req.params.id));
-    const row = await ctx.knex('cases').where({ id }).first('region_id');
-    if (!row) throw notFound('Case', id);
-    auth.hideOtherRegion(req, row.region_id, 'Case', id);
-    return id;
-  };
-  const guardCase: RequestHandler = async (req, _res, next) => {
-    await caseInRegion(req);
-    next();
-  };
-
   // Citizens submit without logging in; staff (e.g. a hotline dispatcher) may submit for them.
   api.post('/cases', {
     summary: 'Submit a request (citizens anonymously, or staff for them); returns the case number and a tracking code',
-    tags: TAGS, roles: 'public', body: newCaseSchema, headers: [idempotencyHeader], status: 201,
+    // Public, yet a logged-in caller (a hotline dispatcher taking a call) submits only into their own region.
+    tags: TAGS, roles: 'public', scope: 'region', body: newCaseSchema, headers: [idempotencyHeader], status: 201,
     response: '`{id, caseNo, status, trackingCode}`; the same response again for a retried Idempotency-Key',
     errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown'], 429: ['rate_limited'] },
   }, async (req, res, { body }) => {
@@ -66,17 +54,17 @@ export function casesRouter(ctx: AppContext): Router {
     if (query.region) auth.checkRegion(req, query.region);
     const user = auth.user(req);
     if (query.phone && user.role !== 'dispatcher' && user.role !== 'admin') throw new AppError('forbidden', 'Only dispatchers search by phone number.', { status: 403 });
-    res.json(await listCases(ctx.read.reader(req), auth.regions(req), query, query.phone ? phoneHash(ctx.sealer, query.phone) : undefined));
+    res.json(await listCases(ctx.read.reader(req), auth.regions(req), query, { phoneHash: query.phone ? phoneHash(ctx.sealer, query.phone) : undefined, viewer: user }));
   });
 
   api.get('/cases/:id', {
     summary: 'A case with its tasks, timeline, comments, attachments, leader claim and contact (masked but for dispatchers; each unmasked view is logged)',
     // Designers too: an incident names the element their model failed at, and they need the case to see why.
-    tags: TAGS, roles: [...CASE_WORKERS, 'auditor', 'designer'], errors: { 404: ['not_found'] },
+    tags: TAGS, scope: 'case', roles: [...CASE_WORKERS, 'auditor', 'designer'], errors: { 404: ['not_found'] },
   }, async (req, res) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     const detail = await getCaseDetail(ctx.knex, id);
-    const row = await ctx.knex('cases').where({ id }).first('region_id', 'confidential', 'contact_name_enc', 'contact_phone_enc', 'contact_id_enc');
+    const row = await caseContactRow(ctx.knex, id);
     const user = auth.user(req);
     const { contact, unmasked } = contactFor(user, ctx.sealer, row);
     await logUnmaskedView(ctx.knex, ctx.clock.now(), { actor: user.username, caseId: id, regionId: row.region_id, fields: unmasked, purpose: 'case detail' });
@@ -84,16 +72,16 @@ export function casesRouter(ctx: AppContext): Router {
     res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now() });
   });
 
-  api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+  api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, scope: 'case', roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
     res.status(201).json(await addComment(ctx, id, auth.actor(req), body.body));
   });
 
   api.post('/cases/:id/attachments', {
     summary: 'Upload a photo or PDF (multipart field `file`, ≤10 MB; JPEG, PNG, WebP, HEIC, PDF by content)',
-    tags: TAGS, roles: CASE_WORKERS, multipart: { file: 'file', fields: attachmentFieldsSchema }, status: 201,
+    tags: TAGS, scope: 'case', roles: CASE_WORKERS, multipart: { file: 'file', fields: attachmentFieldsSchema }, status: 201,
     errors: { 404: ['not_found'], 400: ['upload_invalid', 'file_missing'], 413: ['attachment_too_large'], 422: ['attachment_type'] },
-  }, guardCase, upload, async (req, res) => {
+  }, upload, async (req, res) => {
     const id = idParam(String(req.params.id));
     if (!req.file) throw new AppError('file_missing', 'Send the file as multipart/form-data field "file".', { status: 400 });
     const fields = attachmentFieldsSchema.parse(req.body ?? {});
@@ -101,59 +89,57 @@ export function casesRouter(ctx: AppContext): Router {
   });
 
   api.get('/cases/:id/attachments/:attachmentId', {
-    summary: 'Download an attachment', tags: TAGS, roles: [...CASE_WORKERS, 'auditor'], produces: 'application/octet-stream', errors: { 404: ['not_found'] },
+    summary: 'Download an attachment', tags: TAGS, scope: 'case', roles: [...CASE_WORKERS, 'auditor'], produces: 'application/octet-stream', errors: { 404: ['not_found'] },
   }, async (req, res) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     const a = await readAttachment(ctx.knex, id, idParam(String(req.params.attachmentId)));
     res.type(a.mediaType).set('Content-Disposition', contentDisposition('inline', a.filename)).send(a.data);
   });
 
   api.post('/cases/:id/claim', {
-    summary: '领导认领: a leader takes personal charge of the case', tags: TAGS, roles: ['leader', 'admin'], body: leaderClaimBody,
+    summary: '领导认领: a leader takes personal charge of the case', tags: TAGS, scope: 'case', roles: ['leader', 'admin'], body: leaderClaimBody,
     errors: { ...CASE_ERRORS, 409: ['case_not_open', 'case_already_claimed'] },
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     res.json(await leaderClaim(ctx, id, auth.actor(req), body.note));
   });
 
   api.post('/cases/:id/co-handlers', {
-    summary: '协办: open co-handling tasks for other units beside the lead unit (主办)', tags: TAGS, roles: ['dispatcher', 'leader', 'admin'], body: coHandlersSchema, status: 201,
+    summary: '协办: open co-handling tasks for other units beside the lead unit (主办)', tags: TAGS, scope: 'case', roles: ['dispatcher', 'leader', 'admin'], body: coHandlersSchema, status: 201,
     errors: CASE_ERRORS,
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     res.status(201).json(await addCoHandlers(ctx, id, auth.actor(req), body));
   });
 
   api.post('/cases/:id/transfer', {
-    summary: '转110/119/120/122: emergency transfer; the case closes at once with the reason', tags: TAGS, roles: ['dispatcher', 'admin'], body: transferSchema, errors: CASE_ERRORS,
+    summary: '转110/119/120/122: emergency transfer; the case closes at once with the reason', tags: TAGS, scope: 'case', roles: ['dispatcher', 'admin'], body: transferSchema, errors: CASE_ERRORS,
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     res.json(await transferEmergency(ctx, id, auth.actor(req), body));
   });
 
   api.post('/cases/:id/not-accepted', {
-    summary: '不予受理: refuse with the reason and the legal route; the case closes at once', tags: TAGS, roles: ['dispatcher', 'admin'], body: notAcceptedSchema, errors: CASE_ERRORS,
+    summary: '不予受理: refuse with the reason and the legal route; the case closes at once', tags: TAGS, scope: 'case', roles: ['dispatcher', 'admin'], body: notAcceptedSchema, errors: CASE_ERRORS,
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     res.json(await refuseCase(ctx, id, auth.actor(req), body));
   });
 
   api.post('/cases/:id/merge', {
-    summary: '并单: merge this duplicate into a parent case; it closes with the parent', tags: TAGS, roles: ['dispatcher', 'admin'], body: mergeSchema,
+    summary: '并单: merge this duplicate into a parent case; it closes with the parent', tags: TAGS, scope: 'case', roles: ['dispatcher', 'admin'], body: mergeSchema,
     errors: { 404: ['not_found'], 409: ['case_not_open', 'parent_not_open'], 422: ['merge_into_itself', 'merge_other_region'] },
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
-    const parent = await ctx.knex('cases').where({ id: body.parentId }).first('region_id');
-    if (!parent) throw notFound('Case', body.parentId);
-    auth.hideOtherRegion(req, parent.region_id, 'Case', body.parentId);
+    const id = idParam(String(req.params.id));
+    await auth.checkCase(req, body.parentId);
     res.json(await mergeCase(ctx, id, auth.actor(req), body));
   });
 
   api.post('/cases/:id/reopen', {
-    summary: '重办: reopen a closed case after an unsatisfied evaluation found reasonable (counter + 1)', tags: TAGS, roles: ['dispatcher', 'leader', 'admin'], body: reopenSchema,
+    summary: '重办: reopen a closed case after an unsatisfied evaluation found reasonable (counter + 1)', tags: TAGS, scope: 'case', roles: ['dispatcher', 'leader', 'admin'], body: reopenSchema,
     errors: { 404: ['not_found'], 409: ['reopen_not_allowed'], 422: ['validation_failed'] },
   }, async (req, res, { body }) => {
-    const id = await caseInRegion(req);
+    const id = idParam(String(req.params.id));
     res.json(await reopenCase(ctx.runtime, id, auth.actor(req), body));
   });
 

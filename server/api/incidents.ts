@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { getIncident, incidentQuerySchema, listIncidents, resolveIncident, resolveIncidentSchema, retryIncident } from '../incidents/index.ts';
 import { notFound } from '../errors/index.ts';
-import { idParam } from './definitions.ts';
+import { idParam } from './params.ts';
 import { routes } from './openapi.ts';
 
 const TAGS = ['incidents'];

@@ -1,16 +1,19 @@
 import { Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { metricsForPeriod, metricsQuerySchema } from '../sla/index.ts';
+import { routes } from './openapi.ts';
 
 /** 三率, 按期办结率, volumes and handling time for auditors (admin too), scoped to their region. */
 export function metricsRouter(ctx: AppContext): Router {
   const r = Router();
   const { auth } = ctx;
+  const api = routes(r, auth);
 
-  r.get('/metrics', auth.require('auditor', 'admin'), async (req, res) => {
-    const q = metricsQuerySchema.parse(req.query);
-    if (q.region) auth.checkRegion(req, q.region);
-    res.json(await metricsForPeriod(ctx.read.reader(req), auth.regions(req), q, ctx.clock.now()));
+  api.get('/metrics', {
+    summary: '三率 (响应率, 解决率, 满意率), 按期办结率, volumes', tags: ['sla'], roles: ['auditor', 'admin'], query: metricsQuerySchema,
+  }, async (req, res, { query }) => {
+    if (query.region) auth.checkRegion(req, query.region);
+    res.json(await metricsForPeriod(ctx.read.reader(req), auth.regions(req), query, ctx.clock.now()));
   });
 
   return r;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { notFound } from '../errors/index.ts';
 import { issueKey, issueKeySchema, keyListSchema, keyRegion, listKeys, revokeKey, setRequireKey, settingsSchema } from '../open311/index.ts';
-import { idParam } from './definitions.ts';
+import { idParam } from './params.ts';
 import { routes } from './openapi.ts';
 
 const TAGS = ['open311'];

@@ -9,13 +9,29 @@ import type { Guard, Role } from '../auth/index.ts';
  * route appears in the document.
  */
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type Scope = 'region' | 'case' | 'task' | 'self' | 'none';
 
 export interface RouteSpec {
   summary: string;
   description?: string;
   tags?: string[];
-  /** Roles allowed; 'public' for anonymous (citizens), 'any' for any logged-in or anonymous caller. */
+  /** Roles allowed; 'public' for anonymous (citizens) and everyone else. */
   roles: Role[] | 'public';
+  /**
+   * Which records the caller must be entitled to, beyond the role (default: 'none' for public
+   * routes, 'region' otherwise). Checked here, before the body is read, so a request about
+   * another region's record is refused whatever it carries:
+   * - 'region': the region the route names (`:region`, or in the handler a `region` query/body
+   *   field or the record's own region) must be the caller's (admin: every region). Reading the
+   *   `default` region's shared data (SLA limits, calendar) is allowed.
+   * - 'case' / 'task': `:id` is a case / task of the caller's region (404 otherwise); a handler
+   *   must also be offered one of its tasks (case) or the task itself, or have worked on it (403).
+   * - 'self': the caller's own login; no region.
+   * - 'none': nothing beyond the role (public documents, a citizen's tracking code).
+   * The authorization-matrix test (test/integration/auth/authorization-matrix.test.ts) tries
+   * every route × role × own/other region against this declaration.
+   */
+  scope?: Scope;
   body?: z.ZodType;
   query?: z.ZodType;
   /** multipart/form-data upload: the file field's name and the other text fields. */
@@ -34,14 +50,17 @@ export interface DocumentedRoute extends RouteSpec {
   method: Method;
   /** Full express path, e.g. `/api/v1/tasks/:id/claim`. */
   path: string;
+  scope: Scope;
 }
 
 const registry = new Map<string, DocumentedRoute>();
 
 /** Records a route in the document without registering a handler (routes served by code that is not a router of ours). */
-export function documentRoute(route: DocumentedRoute): void {
-  registry.set(`${route.method.toUpperCase()} ${route.path}`, route);
+export function documentRoute(route: Omit<DocumentedRoute, 'scope'> & { scope?: Scope }): void {
+  registry.set(`${route.method.toUpperCase()} ${route.path}`, { ...route, scope: scopeOf(route) });
 }
+
+export const scopeOf = (spec: Pick<RouteSpec, 'roles' | 'scope'>): Scope => spec.scope ?? (spec.roles === 'public' ? 'none' : 'region');
 
 export function documentedRoutes(): DocumentedRoute[] {
   return [...registry.values()].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
@@ -73,6 +92,25 @@ export function routes(router: Router, auth: Guard, mount = '/api/v1') {
       documentRoute({ ...spec, method, path: `${mount}${path}` });
       const before: RequestHandler[] = [];
       if (spec.roles !== 'public') before.push(auth.require(...spec.roles));
+      const scope = scopeOf(spec);
+      if (scope === 'case' || scope === 'task') {
+        if (!path.includes(':id')) throw new Error(`${method.toUpperCase()} ${path}: scope '${scope}' needs an :id parameter`);
+        before.push(async (req, _res, next) => {
+          const id = Number(req.params.id);
+          if (!Number.isSafeInteger(id) || id < 1) return next(); // the handler's idParam answers 422
+          await (scope === 'case' ? auth.checkCase(req, id) : auth.checkTask(req, id));
+          next();
+        });
+      } else if (scope === 'region') {
+        // The region a request names — in the path, the query or the body — is checked before
+        // anything is parsed: another region's request is refused whatever else it carries.
+        before.push((req, _res, next) => {
+          if (spec.roles === 'public' && !req.user) return next(); // anonymous citizens submit anywhere
+          const named = [req.params.region, (req.query as Record<string, unknown>).region, (req.body as Record<string, unknown> | undefined)?.region];
+          for (const region of named) if (typeof region === 'string') auth.checkRegion(req, region, { allowDefault: method === 'get' });
+          next();
+        });
+      }
       const middle = handlers.slice(0, -1) as RequestHandler[];
       const last = handlers[handlers.length - 1] as Handler<B, Q>;
       const run: RequestHandler = async (req, res) => {
@@ -161,6 +199,7 @@ export function openApiDocument(): Record<string, unknown> {
       tags: r.tags ?? [],
       operationId: `${r.method}${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       'x-roles': r.roles,
+      'x-scope': r.scope,
       security: r.roles === 'public' ? [] : [{ bearer: [] }],
       parameters: params,
       ...(requestBody !== undefined && { requestBody }),

@@ -1,7 +1,13 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../audit/index.ts';
 import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
+import { routes } from './openapi.ts';
+
+const TAGS = ['sla'];
+const AUDITORS = ['auditor', 'admin'] as const;
+const alertsQuery = z.object({ region: z.string().max(40).optional() });
 
 /**
  * The auditor's view of SLA records (read-only, scoped to the auditor's
@@ -10,10 +16,11 @@ import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, 
 export function slaRouter(ctx: AppContext, sla: Sla): Router {
   const r = Router();
   const { auth } = ctx;
-  const auditors = auth.require('auditor', 'admin');
+  const api = routes(r, auth);
 
-  r.get('/sla/breaches', auditors, async (req, res) => {
-    const q = breachQuerySchema.parse(req.query);
+  api.get('/sla/breaches', {
+    summary: 'SLA breaches (JSON, or format=csv for Excel/WPS)', tags: TAGS, roles: [...AUDITORS], query: breachQuerySchema,
+  }, async (req, res, { query: q }) => {
     if (q.region) auth.checkRegion(req, q.region);
     const scope = auth.regions(req);
     const now = ctx.clock.now();
@@ -31,28 +38,34 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
   });
 
   // The dashboard's weekly chart: counted over every record, not over one page of the table.
-  r.get('/sla/breaches/weekly', auditors, async (req, res) => {
-    const q = breachQuerySchema.parse(req.query);
+  api.get('/sla/breaches/weekly', {
+    summary: 'SLA breaches (or warnings) per week of their due time, same filters, every record counted', tags: TAGS, roles: [...AUDITORS], query: breachQuerySchema,
+  }, async (req, res, { query: q }) => {
     if (q.region) auth.checkRegion(req, q.region);
     res.json({ kind: q.kind, weeks: await breachesPerWeek(ctx.read.reader(req), auth.regions(req), q) });
   });
 
   // Due times computed without a loaded holiday calendar: the alert lines of the auditor's view.
-  r.get('/sla/alerts', auditors, async (req, res) => {
-    const region = typeof req.query.region === 'string' ? req.query.region : undefined;
-    if (region) auth.checkRegion(req, region);
-    res.json({ provisional: await listProvisional(ctx.read.reader(req), auth.regions(req), region) });
+  api.get('/sla/alerts', {
+    summary: 'SLA alerts (e.g. provisional due times without a loaded calendar)', tags: TAGS, roles: [...AUDITORS], query: alertsQuery,
+  }, async (req, res, { query }) => {
+    if (query.region) auth.checkRegion(req, query.region);
+    res.json({ provisional: await listProvisional(ctx.read.reader(req), auth.regions(req), query.region) });
   });
 
-  r.get('/sla/limits/:region', auth.require('auditor', 'admin', 'designer'), async (req, res) => {
+  api.get('/sla/limits/:region', {
+    summary: 'Response and resolution limits of a region (category × urgency); `default` holds the limits every region inherits',
+    tags: TAGS, roles: ['auditor', 'admin', 'designer'],
+  }, async (req, res) => {
     const region = String(req.params.region);
-    auth.checkRegion(req, region, { allowDefault: true });
     res.json({ region, limits: await listLimits(ctx.knex, region) });
   });
 
-  r.put('/sla/limits/:region', auth.require('admin'), async (req, res) => {
+  api.put('/sla/limits/:region', {
+    summary: 'Set the limits of a region', tags: TAGS, roles: ['admin'], body: limitsBodySchema, errors: { 422: ['region_unknown'] },
+  }, async (req, res, { body }) => {
     const region = String(req.params.region);
-    const n = await upsertLimits(ctx.knex, region, limitsBodySchema.parse(req.body), ctx.clock.now());
+    const n = await upsertLimits(ctx.knex, region, body, ctx.clock.now());
     await sla.changed();
     res.json({ region, updated: n, limits: await listLimits(ctx.knex, region) });
   });

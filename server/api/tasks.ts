@@ -2,13 +2,12 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
-import { taskView } from '../cases/index.ts';
-import { AppError, notFound } from '../errors/index.ts';
+import { AppError } from '../errors/index.ts';
 import {
-  assignSchema, assignTask, claimTask, completeTask, extensionSchema, listTasks, mayWork, requestExtension, returnSchema, returnTask, taskQuerySchema, unclaimTask,
+  assignSchema, assignTask, claimTask, completeTask, extensionSchema, getTaskWithCase, listTasks, mayWork, requestExtension, returnSchema, returnTask, taskQuerySchema, unclaimTask,
   type TaskScope,
 } from '../tasks/index.ts';
-import { idParam } from './definitions.ts';
+import { idParam } from './params.ts';
 import { routes } from './openapi.ts';
 
 const completeBody = z.object({ variables: z.record(z.string(), z.unknown()).default({}).describe('The task form\'s values, by field id') });
@@ -38,33 +37,25 @@ export function tasksRouter(ctx: AppContext): Router {
 
   api.get('/tasks/:id', {
     summary: 'One task with its form fields (type, required, enum values, constraints) and its case summary',
-    tags: TAGS, roles: CASE_WORKERS, errors: { 404: ['not_found'] },
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, errors: { 404: ['not_found'] },
   }, async (req, res) => {
     const id = idParam(String(req.params.id));
-    const row = await ctx.knex('tasks as t').join('cases as c', 'c.id', 't.case_id').where('t.id', id)
-      .first('t.*', 'c.case_no', 'c.title as case_title', 'c.category', 'c.urgency', 'c.status as case_status');
-    if (!row) throw notFound('Task', id);
-    auth.hideOtherRegion(req, row.region_id, 'Task', id);
-    res.json({
-      ...taskView(row),
-      case: { id: Number(row.case_id), caseNo: row.case_no, title: row.case_title, category: row.category, urgency: row.urgency, status: row.case_status },
-      mayWork: mayWork(auth.user(req), row),
-    });
+    res.json(await getTaskWithCase(ctx.knex, id, auth.user(req)));
   });
 
-  api.post('/tasks/:id/claim', { summary: '签收: sign for (claim) a task', tags: TAGS, roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_already_claimed'] } }, async (req, res) => {
+  api.post('/tasks/:id/claim', { summary: '签收: sign for (claim) a task', tags: TAGS, scope: 'task', roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_already_claimed'] } }, async (req, res) => {
     const id = idParam(String(req.params.id));
     res.json(await claimTask(ctx, id, auth.user(req), inRegion(req, id)));
   });
 
-  api.post('/tasks/:id/unclaim', { summary: 'Give a claimed task back to its groups', tags: TAGS, roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_not_claimed'] } }, async (req, res) => {
+  api.post('/tasks/:id/unclaim', { summary: 'Give a claimed task back to its groups', tags: TAGS, scope: 'task', roles: CASE_WORKERS, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'task_not_claimed'] } }, async (req, res) => {
     const id = idParam(String(req.params.id));
     res.json(await unclaimTask(ctx, id, auth.user(req), inRegion(req, id)));
   });
 
   api.post('/tasks/:id/assign', {
     summary: 'Assign (leaders, dispatchers) or delegate (the assignee) to a user of the same region',
-    tags: TAGS, roles: CASE_WORKERS, body: assignSchema, errors: { ...TASK_ERRORS, 422: ['assignee_invalid'] },
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, body: assignSchema, errors: { ...TASK_ERRORS, 422: ['assignee_invalid'] },
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));
     res.json(await assignTask(ctx, id, auth.user(req), body, inRegion(req, id)));
@@ -72,7 +63,7 @@ export function tasksRouter(ctx: AppContext): Router {
 
   api.post('/tasks/:id/complete', {
     summary: 'Complete a task with its form; 422 names each bad field',
-    tags: TAGS, roles: CASE_WORKERS, body: completeBody,
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, body: completeBody,
     errors: { 404: ['not_found'], 409: ['task_not_open', 'task_on_hold', 'cohandlers_pending', 'case_not_open'], 422: ['form_invalid'] },
   }, async (req, res, { body }) => {
     const taskId = idParam(String(req.params.id));
@@ -91,7 +82,7 @@ export function tasksRouter(ctx: AppContext): Router {
 
   api.post('/tasks/:id/return', {
     summary: '退单: return the task with a reason; the dispatchers review it (改派 or 驳回)',
-    tags: TAGS, roles: CASE_WORKERS, body: returnSchema, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'return_not_allowed', 'return_pending'] },
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, body: returnSchema, errors: { ...TASK_ERRORS, 409: ['task_not_open', 'return_not_allowed', 'return_pending'] },
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));
     res.status(201).json(await returnTask(ctx, id, auth.user(req), body, inRegion(req, id)));
@@ -99,7 +90,7 @@ export function tasksRouter(ctx: AppContext): Router {
 
   api.post('/tasks/:id/extension', {
     summary: '延期: ask for a later due time before the deadline; a leader approves',
-    tags: TAGS, roles: CASE_WORKERS, body: extensionSchema, status: 201,
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, body: extensionSchema, status: 201,
     errors: { ...TASK_ERRORS, 409: ['task_not_open', 'extension_too_late', 'extension_pending', 'extension_not_allowed'] },
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { addAttachment, caseByTrackingCode, caseNotOpenForPhotos, publicProgress, readAttachment, tooManyAttachments } from '../cases/index.ts';
+import { addAttachment, caseByTrackingCode, caseNotOpenForPhotos, citizenEvaluationTask, citizenPhotoRoom, publicProgress, readAttachment, tooManyAttachments } from '../cases/index.ts';
 import { contentDisposition } from './headers.ts';
 import { AppError, conflict, notFound } from '../errors/index.ts';
 import { completeTask } from '../tasks/index.ts';
-import { idParam } from './definitions.ts';
+import { idParam } from './params.ts';
 import { routes } from './openapi.ts';
 import { upload } from './upload.ts';
 import { clientIp } from '../throttle/index.ts';
@@ -61,10 +61,9 @@ export function trackRouter(ctx: AppContext): Router {
     try {
       const code = codeQuery.parse(req.query).code;
       const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), code);
-      const row = await ctx.knex('cases').where({ id: c.id }).first('status');
-      if (row.status !== 'open') throw caseNotOpenForPhotos();
-      const [{ n }] = await ctx.knex('case_attachments').where({ case_id: c.id, purpose: 'citizen' }).count<{ n: number }[]>('* as n');
-      if (Number(n) >= MAX_CITIZEN_ATTACHMENTS) throw tooManyAttachments(MAX_CITIZEN_ATTACHMENTS);
+      const room = await citizenPhotoRoom(ctx.knex, c.id, MAX_CITIZEN_ATTACHMENTS);
+      if (room === 'case_not_open') throw caseNotOpenForPhotos();
+      if (room === 'full') throw tooManyAttachments(MAX_CITIZEN_ATTACHMENTS);
       (req as unknown as { trackedCase: number }).trackedCase = c.id;
       next();
     } catch (err) {
@@ -82,16 +81,13 @@ export function trackRouter(ctx: AppContext): Router {
     tags: TAGS, roles: 'public', body: evaluationBody, errors: { 404: ['not_found'], 429: ['rate_limited'], 409: ['already_evaluated', 'evaluation_not_open'], 422: ['form_invalid'] },
   }, async (req, res, { body }) => {
     const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), body.code);
-    const task = await ctx.knex('tasks').where({ case_id: c.id, status: 'open' }).whereRaw("'citizen' = any(candidate_groups)").orderBy('id').first('id');
-    if (!task) {
-      const done = await ctx.knex('tasks').where({ case_id: c.id, status: 'completed' }).whereRaw("'citizen' = any(candidate_groups)").first('id');
-      if (done) throw conflict('already_evaluated', 'This case has already been evaluated; thank you.');
-      throw conflict('evaluation_not_open', 'The case cannot be evaluated now (not replied yet, or closed).');
-    }
+    const task = await citizenEvaluationTask(ctx.knex, c.id);
+    if (task === 'already_evaluated') throw conflict('already_evaluated', 'This case has already been evaluated; thank you.');
+    if (task === 'not_open') throw conflict('evaluation_not_open', 'The case cannot be evaluated now (not replied yet, or closed).');
     const variables: Record<string, unknown> = { score: body.score };
     if (body.comment) variables.comment = body.comment;
     try {
-      await completeTask(ctx.runtime, { taskId: Number(task.id), variables, actor: 'citizen' });
+      await completeTask(ctx.runtime, { taskId: task.taskId, variables, actor: 'citizen' });
     } catch (err) {
       // Two submissions at once: the second finds the task done.
       if ((err as { code?: string }).code === 'task_not_open') throw conflict('already_evaluated', 'This case has already been evaluated; thank you.');

@@ -44,3 +44,13 @@ export async function verifyChain(knex: Knex, caseId: number): Promise<ChainRepo
   if (anchored && !anchored.matches) return broken(rows.length, `the events of ${anchored.day} no longer match that day's signed anchor`);
   return { intact: true, events: rows.length, headHash: prev, ...extra };
 }
+
+/** A case's chain report with its case number, found by id or by case number (auditors type the number); null when no such case. */
+export async function verifyCase(knex: Knex, ref: { id: number } | { caseNo: string }): Promise<({ caseId: number; caseNo: string; regionId: string } & ChainReport) | null> {
+  const row = await knex('cases')
+    .where('id' in ref ? { id: ref.id } : { case_no: ref.caseNo })
+    .first('id', 'case_no', 'region_id');
+  if (!row) return null;
+  const id = Number(row.id);
+  return { caseId: id, caseNo: row.case_no, regionId: row.region_id, ...(await verifyChain(knex, id)) };
+}

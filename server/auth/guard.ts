@@ -5,6 +5,7 @@ import { AppError } from '../errors/index.ts';
 import type { Role, User } from './roles.ts';
 import { userForToken } from './tokens.ts';
 import { AUTH_CHANNEL, TokenCache } from './token-cache.ts';
+import { caseAccess, taskAccess } from './record-access.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -26,6 +27,13 @@ export interface Guard {
   checkRegion(req: Request, regionId: string, opts?: { allowDefault?: boolean }): void;
   /** Like checkRegion, but answers 404 so a record of another region is not even confirmed to exist. */
   hideOtherRegion(req: Request, regionId: string, what: string, id: unknown): void;
+  /**
+   * A case (by id) the user may see: 404 when it does not exist or is of another region, 403
+   * when the user is a handler whose units were never offered one of its tasks.
+   */
+  checkCase(req: Request, caseId: number): Promise<void>;
+  /** A task (by id) the user may see: 404 as above; 403 for a handler it is not offered to and who never worked it. */
+  checkTask(req: Request, taskId: number): Promise<void>;
   /** Regions the user may read: a list, or 'all' for admin. */
   regions(req: Request): string[] | 'all';
   homeRegion(req: Request): string | undefined;
@@ -67,6 +75,18 @@ export function createGuard(knex: Knex, clock: Clock, opts: { notify?: (channel:
     },
     hideOtherRegion(req, regionId, what, id) {
       if (!mayUse(user(req), regionId)) throw new AppError('not_found', `${what} ${String(id)} was not found.`, { status: 404 });
+    },
+    async checkCase(req, caseId) {
+      const u = user(req);
+      const access = await caseAccess(knex, caseId, u);
+      if (!access || !mayUse(u, access.regionId)) throw new AppError('not_found', `Case ${caseId} was not found.`, { status: 404 });
+      if (!access.involved) throw forbidden('This case was not given to your unit: none of its tasks is offered to your groups or to you.');
+    },
+    async checkTask(req, taskId) {
+      const u = user(req);
+      const access = await taskAccess(knex, taskId, u);
+      if (!access || !mayUse(u, access.regionId)) throw new AppError('not_found', `Task ${taskId} was not found.`, { status: 404 });
+      if (!access.involved) throw forbidden('This task is not offered to you or your groups, and you have not worked on it.');
     },
     regions(req) {
       const u = user(req);

@@ -7,3 +7,5 @@ export type { Guard } from './guard.ts';
 export { seedDemoUsers, DEMO_GROUPS } from './seed.ts';
 export { createUser, updateUser, upsertGroup, bootstrapAdmin, newUserSchema, userPatchSchema, groupBodySchema } from './users.ts';
 export type { NewUser, UserPatch } from './users.ts';
+export { caseAccess, taskAccess, onlyInvolvedCases } from './record-access.ts';
+export { listGroups, listStaff } from './directory.ts';

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { onlyInvolvedCases, type User } from '../auth/index.ts';
 import { z } from 'zod';
 
 export const caseQuerySchema = z.object({
@@ -25,8 +26,11 @@ export function whereCaseText(builder: Knex.QueryBuilder, text: string): void {
  * A page of cases in the caller's regions, newest first, with the total. A
  * phone search compares keyed hashes: the database never sees the number.
  */
-export async function listCases(knex: Knex, regions: string[] | 'all', q: CaseQuery, phoneHash?: string) {
+/** `viewer`: a handler sees only the cases one of whose tasks was offered to their units or them. */
+export async function listCases(knex: Knex, regions: string[] | 'all', q: CaseQuery, opts: { phoneHash?: string; viewer?: User } = {}) {
+  const { phoneHash } = opts;
   const base = knex('cases as c');
+  if (opts.viewer) onlyInvolvedCases(knex, base, opts.viewer);
   if (regions !== 'all') base.whereIn('c.region_id', regions);
   if (q.region) base.where('c.region_id', q.region);
   if (q.status) base.where('c.status', q.status);

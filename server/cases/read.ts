@@ -90,3 +90,8 @@ export function taskView(t: Record<string, unknown>) {
     onHold: t.on_hold ?? false,
   };
 }
+
+/** The sealed contact columns of a case, for `contactFor` to unmask or mask by the viewer's role. */
+export async function caseContactRow(knex: Knex, caseId: number) {
+  return knex('cases').where({ id: caseId }).first('region_id', 'confidential', 'contact_name_enc', 'contact_phone_enc', 'contact_id_enc');
+}

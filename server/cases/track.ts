@@ -73,3 +73,22 @@ export async function caseByTrackingCode(knex: Knex, sealer: Sealer, caseNo: str
   if (!row || !sealer.matches('tracking-code', code.toUpperCase(), row.tracking_code_hash)) throw notFound('Case', caseNo);
   return { id: Number(row.id), regionId: row.region_id };
 }
+
+/**
+ * Whether a citizen may still add a photo: the case is open and holds fewer than `max` of
+ * theirs. A hint before the upload is read — addAttachment checks both again under the case lock.
+ */
+export async function citizenPhotoRoom(knex: Knex, caseId: number, max: number): Promise<'ok' | 'case_not_open' | 'full'> {
+  const row = await knex('cases').where({ id: caseId }).first('status');
+  if (row?.status !== 'open') return 'case_not_open';
+  const [{ n }] = await knex('case_attachments').where({ case_id: caseId, purpose: 'citizen' }).count<{ n: number }[]>('* as n');
+  return Number(n) >= max ? 'full' : 'ok';
+}
+
+/** The citizen's open evaluation task of a case, or why there is none (already given, or not yet / no longer open). */
+export async function citizenEvaluationTask(knex: Knex, caseId: number): Promise<{ taskId: number } | 'already_evaluated' | 'not_open'> {
+  const citizen = (status: string) => knex('tasks').where({ case_id: caseId, status }).whereRaw("'citizen' = any(candidate_groups)").orderBy('id').first('id');
+  const task = await citizen('open');
+  if (task) return { taskId: Number(task.id) };
+  return (await citizen('completed')) ? 'already_evaluated' : 'not_open';
+}

@@ -10,3 +10,4 @@ export { requestExtension, recordExtension, extensionSchema } from './extend.ts'
 export { addCoHandlers, coHandlersSchema } from './cohandle.ts';
 export { openSideTask } from './side.ts';
 export type { SideKind } from './side.ts';
+export { getTaskWithCase } from './read.ts';

@@ -16,15 +16,15 @@ describe('comments, attachments and the API document', function () {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(data)]), name);
     if (purpose) form.append('purpose', purpose);
-    const res = await fetch(`${t.url}/api/v1/cases/${caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('naiman.handler')}` }, body: form });
+    const res = await fetch(`${t.url}/api/v1/cases/${caseId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('naiman.dispatcher')}` }, body: form });
     return { status: res.status, body: (await res.json()) as any };
   }
 
   it('takes comments and photos checked by content, ≤10 MB, and serves them back', async () => {
     const c = await submit(t, { region: 'naiman', category: 'road' });
-    const comment = await t.call('POST', `/api/v1/cases/${c.id}/comments`, { as: 'naiman.handler', body: { body: '已联系诉求人' } });
+    const comment = await t.call('POST', `/api/v1/cases/${c.id}/comments`, { as: 'naiman.dispatcher', body: { body: '已联系诉求人' } });
     expect(comment.status, comment.text).to.equal(201);
-    const empty = await t.call('POST', `/api/v1/cases/${c.id}/comments`, { as: 'naiman.handler', body: { body: ' ' } });
+    const empty = await t.call('POST', `/api/v1/cases/${c.id}/comments`, { as: 'naiman.dispatcher', body: { body: ' ' } });
     expect(empty.status).to.equal(422);
 
     const ok = await upload(c.id, PNG, 'site.jpg', 'reply');

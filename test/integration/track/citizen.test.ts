@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { caseDetail, complete } from '../../support/cases.ts';
+import { caseDetail, complete, openTask } from '../../support/cases.ts';
 
 const PHONE = '19900000001';
 const ID = '150102199001011234';
@@ -55,6 +55,9 @@ describe('citizens: intake, tracking, evaluation, personal data', function () {
     const asAdmin = await caseDetail(t, id, 'admin');
     expect(asAdmin.contact.phone).to.equal('199****0001');
     // The demo handler belongs to the property office too: property companies never see the contact.
+    // (A handler reads only cases given to them: the dispatcher hands them this one.)
+    const given = await t.call('POST', `/api/v1/tasks/${(await openTask(t, id, 'dispatch')).id}/assign`, { as: 'saihan.dispatcher', body: { username: 'saihan.handler' } });
+    expect(given.status, given.text).to.equal(200);
     const asHandler = await caseDetail(t, id, 'saihan.handler');
     expect(asHandler.contact).to.equal(null);
     expect(JSON.stringify(asHandler)).to.not.include('0001');

@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+
+/** Units (groups) of a region, or of every region when none is named (admin). */
+export async function listGroups(knex: Knex, region: string | undefined) {
+  const q = knex('groups').orderBy(['region_id', 'code']).select('region_id as region', 'code', 'name');
+  if (region) q.where({ region_id: region });
+  return q;
+}
+
+/** Active case workers of a region (to assign or delegate a task to): no admins, designers or auditors. */
+export async function listStaff(knex: Knex, region: string | undefined) {
+  const q = knex('users').where({ active: true }).whereIn('role', ['dispatcher', 'handler', 'leader']).orderBy('username')
+    .select('username', 'display_name as displayName', 'role', 'region_id as region', 'groups');
+  if (region) q.where({ region_id: region });
+  return q;
+}
