@@ -5,6 +5,7 @@ import type { CaseRuntime } from './cases/index.ts';
 import type { Sealer } from './crypto/index.ts';
 import type { ReadRouting } from './db/index.ts';
 import type { Throttle } from './throttle/index.ts';
+import type { Logger, LogScope } from './log/index.ts';
 
 /** What routers receive: built once by createApp. */
 export interface AppContext {
@@ -12,7 +13,12 @@ export interface AppContext {
   clock: Clock;
   auth: Guard;
   runtime: CaseRuntime;
+  /** One line at info (warn/error when it starts "warning:"/"error:"), with the request's scope; prefer `logger` for new code. */
   log: (msg: string) => void;
+  /** The app's pino logger (server/log): JSON lines with node, and reqId/caseId/taskId/region when known. */
+  logger: Logger;
+  /** The scope of the request at work: `fill({ caseId })` names the case on every later line of it. */
+  logScope: LogScope;
   /** Seals and hashes citizens' personal data (server/crypto). */
   sealer: Sealer;
   /** Where read-heavy endpoints read: `ctx.read.reader(req)` is the replica, or the primary for a user's own recent writes. */

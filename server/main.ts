@@ -1,99 +1,94 @@
-import path from 'node:path';
-import { createApp, REPO_ROOT } from './app.ts';
+import os from 'node:os';
+import { createApp } from './app.ts';
 import { openDb } from './db/index.ts';
 import { systemClock } from './clock/index.ts';
-import { loadSecretKey } from './crypto/index.ts';
-import { loadAnchorKey, loadAuditKey } from './audit/index.ts';
-import { DEFAULT_TIMER_POLICY } from './engine/index.ts';
-import { limitsFromEnv } from './throttle/index.ts';
+import { loadConfig } from './config/index.ts';
+import { shutdownInPhases, trackHttp, type ClosingServer } from './shutdown/index.ts';
+import { createLogs, type Logger } from './log/index.ts';
+
+/** The process's logger once main() made it: the last catch below logs through it too. */
+let logger: Logger | undefined;
 
 /** Reads the environment, builds the app, listens. The only place that does. */
 async function main(): Promise<void> {
-  const env = process.env;
-  const demo = env.BANGNI_DEMO !== '0';
-  const url = env.DATABASE_URL || undefined;
-  // Before the database opens: a production start without a real key is refused at once.
-  const secretKey = loadSecretKey(env, { demo, warn: (m) => console.warn(m) });
-  // The event chain's HMAC key and the anchors' signing key: never in the database (README "Audit key and anchors").
-  const auditKey = loadAuditKey(env, { demo, warn: (m) => console.warn(m) });
-  const anchorKey = loadAnchorKey(env, { demo, warn: (m) => console.warn(m) });
-  // Before the database opens too: a malformed limit stops the start at once, with the variable's name.
-  // BANGNI_LIMIT_*: login lockouts and request limits (README "Limits"); BANGNI_THROTTLE=off for benchmarks only.
-  const throttle = env.BANGNI_THROTTLE === 'off' ? false : limitsFromEnv(env);
-  const trustProxy = trustProxyEnv(env.BANGNI_TRUST_PROXY);
-  const dataDir = path.resolve(env.BANGNI_DATA_DIR ?? path.join(REPO_ROOT, 'data'));
+  // Every variable through one schema, every problem at once, before the database opens (README "Configuration"):
+  // a malformed value, or a production start (BANGNI_DEMO off) without its own keys, stops here with the variable's name.
+  const warnings: string[] = [];
+  const config = loadConfig(process.env, (m) => warnings.push(m));
+  // Then the logger, so every later line (the key warnings too) is JSON: BANGNI_LOG_LEVEL (default info); pretty on a terminal.
+  const node = config.node ?? `${os.hostname()}:${process.pid}`;
+  const logs = createLogs({ node, level: config.logLevel, pretty: process.stdout.isTTY === true });
+  logger = logs.logger;
+  for (const w of warnings) logs.logger.warn(w);
   // BANGNI_DB_SCHEMA: several instances (the benchmark, scale-out tests) on one database, each in its own schema.
-  const schema = env.BANGNI_DB_SCHEMA || undefined;
-  const db = await openDb(url ? { url, schema, poolMax: Number(env.BANGNI_POOL_MAX ?? 10) } : { dataDir, schema });
+  const { url, readUrl, dataDir, schema, poolMax, readPoolMax } = config.database;
+  const db = await openDb(url ? { url, schema, poolMax } : { dataDir, schema });
   // DATABASE_READ_URL: a streaming replica for task lists, case lists and reports (same schema; never migrated from here).
-  const readUrl = env.DATABASE_READ_URL || undefined;
-  if (readUrl && !url) throw new Error('DATABASE_READ_URL needs DATABASE_URL: a replica of the embedded PGlite does not exist');
-  const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: Number(env.BANGNI_READ_POOL_MAX ?? env.BANGNI_POOL_MAX ?? 10), createSchema: false }) : null;
-  const engine = {
-    workers: intEnv(env, 'BANGNI_ENGINE_WORKERS', 1, 16),
-    stepTimeoutMs: intEnv(env, 'BANGNI_STEP_TIMEOUT_MS', 100, 600_000),
-    heapMb: intEnv(env, 'BANGNI_STEP_HEAP_MB', 32, 8192),
-    timerPolicy: { ...DEFAULT_TIMER_POLICY, minPeriodMs: intEnv(env, 'BANGNI_TIMER_MIN_MS', 1, 86_400_000) ?? DEFAULT_TIMER_POLICY.minPeriodMs },
-  };
-  const caseLimits = { timersPerHour: intEnv(env, 'BANGNI_TIMERS_PER_HOUR', 1, 100_000), wakeFailures: intEnv(env, 'BANGNI_WAKE_FAILURES', 1, 100) };
+  const readDb = readUrl ? await openDb({ url: readUrl, schema, poolMax: readPoolMax, createSchema: false }) : null;
   const app = createApp({
-    db, readDb, clock: systemClock, demo, node: env.BANGNI_NODE, secretKey, auditKey, anchorKey, adminPassword: env.BANGNI_ADMIN_PASSWORD || undefined, retentionDays: retentionDays(env.BANGNI_RETENTION_DAYS),
-    engine: withoutUndefined(engine), caseLimits: withoutUndefined(caseLimits), throttle, trustProxy,
+    db, readDb, clock: systemClock, demo: config.demo, node, logs, metricsToken: config.metricsToken,
+    secretKey: config.secretKey, auditKey: config.auditKey, anchorKey: config.anchorKey, adminPassword: config.adminPassword,
+    retentionDays: config.retentionDays, engine: config.engine, caseLimits: config.caseLimits, throttle: config.throttle, trustProxy: config.trustProxy,
   });
   // Start-up runs no case step; the scheduler starts once the server listens, so a bad case can never keep the node down.
   await app.start();
-  const port = Number(env.PORT ?? 3000);
+  const port = config.port;
   const server = app.express.listen(port, () => {
-    console.log(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`}${readDb ? ', reads from the replica in DATABASE_READ_URL' : ''})`);
+    logs.logger.info(`Bangni listening on http://localhost:${port} (database: ${url ? 'PostgreSQL' : `embedded PGlite in ${dataDir}`}${readDb ? ', reads from the replica in DATABASE_READ_URL' : ''})`);
     app.ctx.runtime.runner.warm().catch(() => undefined);
-    app.startBackground().catch((err) => console.error(`background work did not start: ${(err as Error).message}`));
+    app.startBackground().catch((err) => logs.logger.error({ err }, 'background work did not start'));
   });
+  server.once('error', (err) => {
+    logs.logger.fatal(`cannot listen on port ${port} (PORT): ${err.message}`);
+    process.exit(1);
+  });
+  const http = trackHttp(server);
+  let stopping = false;
+  /**
+   * Graceful, then forceful after BANGNI_SHUTDOWN_MS (README "Shutdown"): what
+   * brings work in stops first, then what that work uses. Every write is a
+   * transaction, so even the forceful end leaves nothing half done — only
+   * work to redo (a request unanswered, a timer due again).
+   */
   const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
-    server.close();
-    await app.stop();
-    await readDb?.close();
-    await db.close();
-    process.exit(0);
+    stopping = true;
+    logs.logger.info(`${signal}: shutting down (at most ${config.shutdownMs} ms)`);
+    const runner = app.ctx.runtime.runner;
+    let closing: ClosingServer | undefined;
+    const outcome = await shutdownInPhases(
+      [
+        [
+          // No new connection; the requests in flight are answered (and their steps saved).
+          { name: 'http server', stop: () => (closing = http.close()).closed, holding: () => `${http.inFlight()} request(s) in flight` },
+          // The case being fired is saved; the rest of the due backlog stays due for the next start or another node.
+          { name: 'scheduler', stop: () => app.scheduler.stop() },
+          { name: 'sla jobs', stop: () => app.sla.stop() },
+        ],
+        // Steps still running (each within its time budget) finish before the workers are ended.
+        [{ name: 'engine steps', stop: () => runner.drain(), holding: () => `${runner.pending} step(s)` }],
+        [{ name: 'app', stop: () => app.stop() }],
+        [{ name: 'database pools', stop: async () => {
+          await readDb?.close();
+          await db.close();
+        } }],
+      ],
+      { deadlineMs: config.shutdownMs, log: (m) => logs.logger.error(m), onDeadline: () => closing?.force() },
+    );
+    if (outcome.ok) logs.logger.info(`shutdown: done in ${outcome.ms} ms`);
+    process.exit(outcome.ok ? 0 : 1);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-}
-
-/** A whole number in [min, max] from the environment, or undefined when unset; anything else stops the start with the variable's name. */
-function intEnv(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
-  const value = env[name];
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
-  return n;
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * BANGNI_TRUST_PROXY, as express's `trust proxy`: unset or `false` (default: the
- * socket's address, X-Forwarded-For ignored), `true` (trust every hop), a number
- * of hops, or addresses/subnets/`loopback` separated by commas.
- */
-function trustProxyEnv(value: string | undefined): boolean | number | string {
-  if (!value || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
-}
-
-/** BANGNI_RETENTION_DAYS: a whole number of days (at least 30), or the default. */
-function retentionDays(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 30) throw new Error(`BANGNI_RETENTION_DAYS must be a whole number of days, at least 30 (got "${value}")`);
-  return n;
+  // A second signal (Ctrl-C twice) does not wait for the deadline.
+  const onSignal = (signal: string) => {
+    if (!stopping) return void shutdown(signal);
+    logs.logger.warn(`${signal} again: exiting now`);
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  if (logger) logger.fatal(err instanceof Error ? err.message : String(err));
+  else console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

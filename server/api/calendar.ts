@@ -40,7 +40,7 @@ export function calendarRouter(ctx: AppContext, sla: Sla): Router {
     const year = yearParam.parse(req.params.year);
     const loaded = await loadYear(ctx.knex, region, year, body, auth.actor(req), ctx.clock.now());
     await sla.changed();
-    ctx.log(`calendar ${region} ${year} loaded by ${auth.actor(req)} (${loaded.days} days)`);
+    ctx.logger.info({ region }, `calendar ${region} ${year} loaded by ${auth.actor(req)} (${loaded.days} days)`);
     res.json(await readYear(ctx.knex, sla.cache, region, year));
   });
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { appendEvents, type NewEvent } from '../audit/index.ts';
 import { lockCase, type LockedCaseRow } from './advance.ts';
+import type { LogScope } from '../log/index.ts';
 
 export interface CaseAction {
   trx: Knex.Transaction;
@@ -15,9 +16,10 @@ export interface CaseAction {
  * case, act, append the timeline events to its hash chain, commit — all or
  * nothing. The pattern every event on a case must follow.
  */
-export async function actOnCase<T>(rt: { knex: Knex; clock: { now(): Date } }, caseId: number, fn: (a: CaseAction) => Promise<T>): Promise<T> {
+export async function actOnCase<T>(rt: { knex: Knex; clock: { now(): Date }; logScope?: LogScope }, caseId: number, fn: (a: CaseAction) => Promise<T>): Promise<T> {
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
     const locked = await lockCase(trx, caseId);
+    rt.logScope?.fill({ caseId: Number(locked.id), region: locked.region_id });
     const now = rt.clock.now();
     const events: NewEvent[] = [];
     const result = await fn({ trx, locked, now, events });

@@ -58,6 +58,7 @@ export async function runLockedCase(
   locked: LockedCaseRow,
   signal?: { executionId: string; variables: Record<string, unknown> },
 ): Promise<StepResult> {
+  rt.logScope.fill({ caseId: Number(locked.id), region: locked.region_id });
   if (locked.status !== 'open') {
     throw new AppError('case_not_open', `The case is ${locked.status}; nothing can run in it.`, { status: 409 });
   }

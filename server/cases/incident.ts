@@ -62,7 +62,7 @@ export async function recordIncident(rt: CaseRuntime, caseId: number, action: st
     const locked = await lockCase(trx, caseId);
     if (locked.status !== 'open') return null;
     const id = await writeIncident(trx, rt, locked, rt.clock.now(), facts);
-    rt.log(`incident ${id} on case ${caseId}: ${facts.action}: ${facts.reason}${facts.elementId ? ` at ${facts.elementId}` : ''}: ${facts.message}`);
+    rt.logger.warn({ caseId, region: locked.region_id, incidentId: id, reason: facts.reason, elementId: facts.elementId ?? undefined }, `incident ${id} on case ${caseId}: ${facts.action}: ${facts.reason}${facts.elementId ? ` at ${facts.elementId}` : ''}: ${facts.message}`);
     return id;
   });
 }
@@ -79,7 +79,7 @@ export async function withIncident<T>(rt: CaseRuntime, caseId: () => number | nu
     const id = caseId();
     if (err instanceof StepFailure && id !== null) {
       const incidentId = await recordIncident(rt, id, action, err).catch((e) => {
-        rt.log(`could not record the incident of case ${id}: ${(e as Error).message}`);
+        rt.logger.error({ caseId: id, err: e }, `could not record the incident of case ${id}`);
         return null;
       });
       (err.details as Record<string, unknown>).incidentId = incidentId;

@@ -3,6 +3,9 @@ import type { Clock } from '../clock/index.ts';
 import { EnginePool, type PoolOptions, type PoolResult, type PoolStep } from '../sandbox/index.ts';
 import { definitionXml, latestDefinitionFor, LatestDefinitions, type DefinitionRow } from '../definitions/index.ts';
 import type { StepHook } from './save-step.ts';
+import { createLogs, type Logger, type Logs, type LogScope } from '../log/index.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { StepFailure } from '../engine/index.ts';
 
 /** One engine step as the case code asks for it; `db` reads the definition inside the caller's transaction. */
 export type CaseStep = Omit<PoolStep, 'loadXml'> & { db?: Knex };
@@ -29,6 +32,12 @@ export interface CaseRuntime {
   /** The definition a new case of (region, key) runs: the region's latest version, else default's; cached (latest-cache.ts). */
   latestDefinition(regionId: string, key: string): Promise<DefinitionRow>;
   log: (msg: string) => void;
+  /** JSON log lines; put the case in the call's object (`{ caseId }`), or fill `logScope` to name it on every line after. */
+  logger: Logger;
+  /** The scope of the request or timer batch at work: the case code fills in the case, task and region it locks. */
+  logScope: LogScope;
+  /** Engine step and timer series (server/metrics); absent in a runtime built outside an app. */
+  metrics?: Metrics;
   /** Containment of a case's own timers (README "Security boundary"). */
   limits: CaseLimits;
 }
@@ -48,10 +57,15 @@ export function createCaseRuntime(opts: {
   onWakeChanged?: (at: Date) => void;
   onStep?: StepHook;
   log?: (msg: string) => void;
+  /** The app's logging; absent: silent (a runtime of a test of its own). */
+  logs?: Logs;
+  metrics?: Metrics;
   limits?: Partial<CaseLimits>;
 }): CaseRuntime {
   const latest = new LatestDefinitions(opts.clock);
-  const log = opts.log ?? (() => undefined);
+  const logs = opts.logs ?? createLogs({ node: opts.node, level: 'silent' });
+  const log = opts.log ?? logs.log;
+  const { metrics } = opts;
   const runner = new EnginePool({ log, ...opts.pool });
   return {
     knex: opts.knex,
@@ -61,8 +75,24 @@ export function createCaseRuntime(opts: {
     onWakeChanged: opts.onWakeChanged ?? (() => undefined),
     onStep: opts.onStep,
     log,
+    logger: logs.logger,
+    logScope: logs.scope,
+    metrics,
     limits: { timersPerHour: 60, wakeFailures: 3, ...opts.limits },
-    step: ({ db, ...step }) => runner.run({ ...step, loadXml: () => definitionXml(db ?? opts.knex, step.definitionId) }, () => opts.clock.now()),
+    step: async ({ db, ...step }) => {
+      const run = runner.run({ ...step, loadXml: () => definitionXml(db ?? opts.knex, step.definitionId) }, () => opts.clock.now());
+      if (!metrics) return run;
+      // Wall time of the step as the caller waits for it (queue, worker, definition load), not the app's Clock.
+      const started = performance.now();
+      try {
+        const result = await run;
+        metrics.stepRan((performance.now() - started) / 1000, null);
+        return result;
+      } catch (err) {
+        metrics.stepRan((performance.now() - started) / 1000, err instanceof StepFailure ? err.reason : 'other');
+        throw err;
+      }
+    },
     latestDefinition: (regionId, key) => latest.get(opts.knex, regionId, key, latestDefinitionFor),
   };
 }

@@ -42,6 +42,22 @@ export async function migrateRollbackAll(knex: Knex, schema = 'public'): Promise
 }
 
 /**
+ * Which migrations a schema has, read without writing: knex's own `migrate.list`
+ * creates its tables when they are missing, and `bangni doctor` only looks.
+ * `unknown`: recorded in the schema but not in migrations/ (the database is
+ * newer than this code, or a migration file was removed).
+ */
+export async function migrationStatus(knex: Knex, schema = 'public'): Promise<{ applied: string[]; pending: string[]; unknown: string[] }> {
+  const all = await migrationSource.getMigrations([]);
+  const recorded = (await knex.schema.withSchema(schema).hasTable('knex_migrations'))
+    ? ((await knex.withSchema(schema).from('knex_migrations').orderBy('id').pluck('name')) as string[])
+    : [];
+  const done = new Set(recorded);
+  const known = new Set(all);
+  return { applied: recorded.filter((n) => known.has(n)), pending: all.filter((n) => !done.has(n)), unknown: recorded.filter((n) => !known.has(n)) };
+}
+
+/**
  * Frees knex's migration lock when it is taken (`is_locked = 1`) or malformed (not exactly one
  * row); returns what was wrong, or null when it was fine or does not exist yet.
  *

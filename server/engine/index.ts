@@ -5,7 +5,7 @@ export type { SourceContext } from './source.ts';
 export { createExpressions, evaluateFeel, lookup } from './expressions.ts';
 export type { FeelFunctions } from './expressions.ts';
 export type { TaskWait, FormField } from './task-wait.ts';
-export { toInstant, durationMs } from './task-wait.ts';
+export { toInstant } from './task-wait.ts';
 export { StepFailure, TimerRejected, STEP_FAILURE_REASONS, serializeError, reviveError } from './step-failure.ts';
 export type { StepFailureReason, SerializedError } from './step-failure.ts';
 export { DEFAULT_TIMER_POLICY } from './clock-timer.ts';

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/index.ts';
+import { parseIsoDuration } from '../duration/index.ts';
 
 /** A form field as served with a task and enforced on completion. */
 export interface FormField {
@@ -80,27 +81,25 @@ function toNumber(value: unknown): number | null {
 const LAST_INSTANT = Date.UTC(9999, 11, 31);
 const usable = (d: Date): Date | null => (Number.isNaN(d.getTime()) || d.getTime() < 0 || d.getTime() > LAST_INSTANT ? null : d);
 
-const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
-
 /**
  * A due date is an instant (ISO date-time, or a Date from a FEEL function such as
- * `workdays(3)`) or an ISO duration counted in natural time from now.
+ * `workdays(3)`) or an ISO duration counted in natural time from now, calendar
+ * months as calendar months (server/duration: the parser the timers use).
  */
 export function toInstant(value: unknown, clock: Clock): Date | null {
   if (value == null || value === '') return null;
   if (value instanceof Date) return usable(value);
   const text = String(value).trim();
-  if (ISO_DURATION.test(text)) return usable(new Date(clock.now().getTime() + durationMs(text)));
+  const duration = parseIsoDuration(text);
+  if (duration) {
+    // A duration past the last instant a Date can hold (P300000Y) makes piso throw: no usable due time, as for any other nonsense.
+    try {
+      return usable(duration.getExpireAt(clock.now()));
+    } catch {
+      return null;
+    }
+  }
   return usable(new Date(text));
-}
-
-/** Milliseconds of an ISO-8601 duration; months count 30 days and years 365 (natural time). */
-export function durationMs(text: string): number {
-  const m = ISO_DURATION.exec(text);
-  if (!m) throw new Error(`not an ISO-8601 duration: ${text}`);
-  const n = (s: string | undefined) => (s ? parseFloat(s) : 0);
-  const days = n(m[1]) * 365 + n(m[2]) * 30 + n(m[3]) * 7 + n(m[4]);
-  return ((days * 24 + n(m[6])) * 60 + n(m[7])) * 60_000 + n(m[8]) * 1000;
 }
 
 function readForm(extensionElements: unknown): { fields: FormField[] } | null {

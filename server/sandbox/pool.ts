@@ -74,6 +74,8 @@ export class EnginePool {
   private sla: SlaSnapshot | null = null;
   private nextId = 1;
   private stopped = false;
+  /** Who waits in `drain()` for the last running or queued step to settle. */
+  private idleWaiters: Array<() => void> = [];
   /** Signal steps that ran on a live engine / had to recover one. */
   readonly liveStats = { hits: 0, misses: 0 };
   /** Workers terminated for a budget, and replaced. */
@@ -152,6 +154,21 @@ export class EnginePool {
     for (const s of this.slots) s.worker?.postMessage({ t: 'config', sla });
   }
 
+  /** Steps running or waiting for a worker. */
+  get pending(): number {
+    return this.slots.reduce((n, s) => n + load(s), 0);
+  }
+
+  /**
+   * Resolves once no step runs or waits: a graceful shutdown lets the steps
+   * in flight finish (each within its own time budget) before `stop()`, which
+   * would fail them. Steps still arrive meanwhile unless the callers stopped.
+   */
+  drain(): Promise<void> {
+    if (this.pending === 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const all = this.slots.map(async (s) => {
@@ -164,6 +181,7 @@ export class EnginePool {
       if (w) await w.terminate();
     });
     await Promise.all(all);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private route(step: PoolStep): Slot {
@@ -264,6 +282,7 @@ export class EnginePool {
     slot.busy = null;
     settle();
     this.dispatch(slot);
+    if (this.idleWaiters.length && this.pending === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   /** Ends the slot's worker and fails its running step; the queued steps go to a fresh worker. */

@@ -26,27 +26,47 @@ export const TIMER_BATCH = 50;
  * its wake-up back — 1, 2, 4 … minutes — and becomes an incident after
  * `rt.limits.wakeFailures` tries. Never a tight loop on one bad case.
  */
-export async function fireDueTimers(rt: CaseRuntime, batch = TIMER_BATCH): Promise<{ claimed: number; failed: number[] }> {
-  const failed: Failed[] = [];
+export async function fireDueTimers(rt: CaseRuntime, batch = TIMER_BATCH, opts: FireOptions = {}): Promise<{ claimed: number; failed: number[] }> {
+  let work: Batch = { failed: [], lags: [], at: null };
   let claimed: number;
   try {
-    claimed = await claimAndFire(rt, batch, failed, false);
+    claimed = await claimAndFire(rt, batch, work, false, opts);
   } catch (err) {
-    log(rt, `timer batch rolled back (${(err as Error).message}); firing it again case by case`);
-    failed.length = 0;
-    claimed = await claimAndFire(rt, batch, failed, true);
+    // The case whose write aborted the transaction is the one the batch was at.
+    rt.logger.warn({ caseId: work.at ?? undefined, err }, 'timer batch rolled back; firing it again case by case');
+    work = { failed: [], lags: [], at: null };
+    claimed = await claimAndFire(rt, batch, work, true, opts);
   }
+  rt.metrics?.timersClaimed(work.lags);
   // Incidents are written after the claim's commit, each in its own transaction.
-  for (const f of failed) await setAside(rt, f).catch((err) => rt.log(`could not set case ${f.id} aside: ${(err as Error).message}`));
-  return { claimed, failed: failed.map((f) => f.id) };
+  for (const f of work.failed) {
+    await setAside(rt, f).catch((err) => rt.logger.error({ caseId: f.id, region: f.region, err }, 'could not set the case aside after its timer step failed'));
+  }
+  return { claimed, failed: work.failed.map((f) => f.id) };
+}
+
+export interface FireOptions {
+  /**
+   * Asked before each case of the batch: once it says stop (a node shutting
+   * down), the cases fired so far commit and the rest of the claim is let go
+   * unchanged. A claimed row is only locked, never marked, so those cases are
+   * simply due again for the next node, and nothing is half fired.
+   */
+  stopping?: () => boolean;
 }
 
 interface Failed {
   id: number;
+  region: string;
   err: unknown;
 }
 
-const log = (rt: CaseRuntime, msg: string) => rt.log(msg);
+/** What one attempt at a batch found: failed cases, how late each claimed wake-up was (s), the case it is at. */
+interface Batch {
+  failed: Failed[];
+  lags: number[];
+  at: number | null;
+}
 
 async function setAside(rt: CaseRuntime, f: Failed): Promise<void> {
   if (f.err instanceof StepFailure) {
@@ -68,7 +88,7 @@ async function setAside(rt: CaseRuntime, f: Failed): Promise<void> {
   await rt.knex('cases').where({ id: f.id, status: 'open' }).update({ next_wake_at: new Date(now.getTime() + 60_000 * 2 ** (n - 1)) });
 }
 
-async function claimAndFire(rt: CaseRuntime, batch: number, failed: Failed[], isolate: boolean): Promise<number> {
+async function claimAndFire(rt: CaseRuntime, batch: number, work: Batch, isolate: boolean, opts: FireOptions): Promise<number> {
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
     const now = rt.clock.now();
     const tooMany = new Set<number>();
@@ -100,31 +120,44 @@ async function claimAndFire(rt: CaseRuntime, batch: number, failed: Failed[], is
         if (Number(e.fired_last_hour) >= rt.limits.timersPerHour) tooMany.add(Number(row.id));
       }
     }
-    const fail = (id: number, err: unknown) => {
-      failed.push({ id, err });
-      log(rt, `timer on case ${id} failed: ${(err as Error).message}`);
+    const fail = (row: LockedCaseRow, err: unknown) => {
+      work.failed.push({ id: row.id, region: row.region_id, err });
+      rt.metrics?.timerFailed();
+      rt.logger.warn({ caseId: Number(row.id), region: row.region_id, reason: err instanceof StepFailure ? err.reason : undefined, err }, 'timer step failed; the case is set aside');
     };
     for (const row of rows) {
-      if (tooMany.has(Number(row.id))) {
-        fail(row.id, new StepFailure('timer_rate', `it fired ${rt.limits.timersPerHour} timers in the last hour (the limit)`));
-        continue;
-      }
-      if (isolate) {
-        await trx.transaction((sp) => advanceLockedCase(sp, rt, row, { actor: 'system' })).catch((err) => fail(row.id, err));
-        continue;
-      }
-      let result: StepResult;
-      try {
-        result = await runLockedCase(trx, rt, row);
-      } catch (err) {
-        fail(row.id, err);
-        continue;
-      }
-      // Not caught: a failed write has aborted the transaction, and fireDueTimers redoes the batch isolated.
-      await saveStep(trx, rt, row, result, 'system');
+      if (opts.stopping?.()) break;
+      if (row.next_wake_at) work.lags.push((now.getTime() - new Date(row.next_wake_at).getTime()) / 1000);
+      work.at = Number(row.id);
+      // Each case's lines (its step, an incident) name the case, though no request scope exists here.
+      await rt.logScope.run({ caseId: Number(row.id), region: row.region_id }, async () => {
+        if (tooMany.has(Number(row.id))) {
+          fail(row, new StepFailure('timer_rate', `it fired ${rt.limits.timersPerHour} timers in the last hour (the limit)`));
+          return;
+        }
+        if (isolate) {
+          await trx.transaction((sp) => advanceLockedCase(sp, rt, row, { actor: 'system' })).catch((err) => fail(row, err));
+          return;
+        }
+        let result: StepResult;
+        try {
+          result = await runLockedCase(trx, rt, row);
+        } catch (err) {
+          fail(row, err);
+          return;
+        }
+        // Not caught: a failed write has aborted the transaction, and fireDueTimers redoes the batch isolated.
+        await saveStep(trx, rt, row, result, 'system');
+      });
     }
     return rows.length;
   });
+}
+
+/** Open cases whose wake-up is due at `now` and not yet claimed: the due backlog (a count over the index cases_due_wake). */
+export async function dueTimerCount(knex: Knex, now: Date): Promise<number> {
+  const row = await knex('cases').where('status', 'open').where('next_wake_at', '<=', now).count({ n: '*' }).first();
+  return Number(row?.n ?? 0);
 }
 
 /** The earliest wake-up among open cases, to know how long the loop may sleep. */

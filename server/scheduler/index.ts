@@ -1,3 +1,3 @@
 export { Scheduler, WAKE_CHANNEL } from './scheduler.ts';
 export type { SchedulerOptions } from './scheduler.ts';
-export { fireDueTimers, nextWakeAt } from './fire-due.ts';
+export { fireDueTimers, nextWakeAt, dueTimerCount } from './fire-due.ts';

@@ -28,13 +28,23 @@ export class Scheduler {
 
   /** Fires everything due now; returns the number of cases resumed. */
   async runOnce(): Promise<number> {
+    return this.fireDue(() => false);
+  }
+
+  /**
+   * Batch after batch until nothing is due, unless `stopping` says otherwise:
+   * it is asked between batches and between the cases of one, so a stopping
+   * node finishes the case at hand, not a backlog of thousands (issue 14).
+   */
+  private async fireDue(stopping: () => boolean): Promise<number> {
     let total = 0;
-    for (;;) {
-      const batch = this.opts.batch ?? TIMER_BATCH;
-      const { claimed } = await fireDueTimers(this.rt, batch);
+    const batch = this.opts.batch ?? TIMER_BATCH;
+    while (!stopping()) {
+      const { claimed } = await fireDueTimers(this.rt, batch, { stopping });
       total += claimed;
-      if (claimed < batch) return total;
+      if (claimed < batch) break;
     }
+    return total;
   }
 
   async start(): Promise<void> {
@@ -49,11 +59,13 @@ export class Scheduler {
     this.wake?.();
   }
 
+  /** Ends the loop once the case it is firing is saved; the rest of the due backlog stays due for the next start or node. */
   async stop(): Promise<void> {
     this.running = false;
     this.poke();
     await this.loop;
     await this.unlisten?.();
+    this.unlisten = null;
     this.loop = null;
   }
 
@@ -62,7 +74,7 @@ export class Scheduler {
     while (this.running) {
       let sleepMs = maxIdle;
       try {
-        this.fired += await this.runOnce();
+        this.fired += await this.fireDue(() => !this.running);
         const next = await nextWakeAt(this.rt.knex);
         if (next) sleepMs = Math.max(0, Math.min(maxIdle, next.getTime() - this.rt.clock.now().getTime()));
       } catch (err) {

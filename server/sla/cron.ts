@@ -11,6 +11,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock/index.ts';
 import { sweepSla } from './sweep.ts';
 import type { SlaConfigCache } from './config-cache.ts';
+import type { Metrics } from '../metrics/index.ts';
 
 /** Claims one tick of a job for this node; false when another node already has it. */
 export async function claimTick(knex: Knex, job: string, tick: Date, node: string, now: Date): Promise<boolean> {
@@ -25,6 +26,8 @@ export interface SlaJobsDeps {
   log: (msg: string) => void;
   cache: SlaConfigCache;
   daily?: Array<{ job: string; run: () => Promise<unknown> }>;
+  /** Sweep durations and what they recorded (server/metrics). */
+  metrics?: Metrics;
 }
 
 export class SlaJobs {
@@ -61,7 +64,10 @@ export class SlaJobs {
       try {
         if (await claimTick(knex, 'sla-sweep', minute, node, now)) {
           out.sweep = true;
+          // The sweep's own duration (monotonic clock), not the app's Clock, which tests hold still.
+          const started = performance.now();
           const r = await sweepSla({ knex, clock, log, runtime: { node } });
+          this.deps.metrics?.slaSwept((performance.now() - started) / 1000, r);
           if (r.warnings || r.breaches) log(`sla sweep: ${r.warnings} warnings, ${r.breaches} breaches recorded`);
         }
         if (await claimTick(knex, 'calendar-check', day, node, now)) {

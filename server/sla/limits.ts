@@ -3,10 +3,11 @@
  * in natural time (`PT2H` for emergencies, running 24×7), or working time —
  * `2wd` working days, `4wh` working hours — counted on the region's calendar.
  */
-import { durationMs } from '../engine/index.ts';
+import { addIsoDuration, parseIsoDuration } from '../duration/index.ts';
 import { addWorkdays, addWorkhours, addWorkMs, workMsBetween, type WorkCalendar, type WorkResult } from './working-time.ts';
 
-export type Limit = { kind: 'natural'; ms: number } | { kind: 'workdays'; n: number } | { kind: 'workhours'; n: number };
+/** A natural limit keeps its text: `P1M` is a calendar month, so its length depends on where it starts. */
+export type Limit = { kind: 'natural'; duration: string } | { kind: 'workdays'; n: number } | { kind: 'workhours'; n: number };
 
 const WORKING = /^(\d+(?:\.\d+)?)\s*(wd|wh)$/i;
 
@@ -15,12 +16,9 @@ export function parseLimit(spec: string): Limit {
   const text = spec.trim();
   const m = WORKING.exec(text);
   if (m) return m[2]!.toLowerCase() === 'wd' ? { kind: 'workdays', n: Number(m[1]) } : { kind: 'workhours', n: Number(m[1]) };
-  try {
-    const ms = durationMs(text);
-    if (ms > 0) return { kind: 'natural', ms };
-  } catch {
-    // fall through to the message below
-  }
+  // piso measures from 1971-01-01 here: only to refuse a zero duration (PT0S, P0D), which would be breached at once.
+  const duration = parseIsoDuration(text);
+  if (duration && duration.toMilliseconds() > 0) return { kind: 'natural', duration: text };
   throw new Error(`not a limit: "${spec}" (write an ISO duration such as PT2H, or 2wd / 4wh for working days / hours)`);
 }
 
@@ -40,7 +38,7 @@ export interface DueTime extends WorkResult {
 
 export function addLimit(from: Date, spec: string, cal: WorkCalendar): DueTime {
   const limit = parseLimit(spec);
-  if (limit.kind === 'natural') return { at: new Date(from.getTime() + limit.ms), provisional: false, workingTime: false };
+  if (limit.kind === 'natural') return { at: addIsoDuration(from, limit.duration), provisional: false, workingTime: false };
   const r = limit.kind === 'workdays' ? addWorkdays(from, limit.n, cal) : addWorkhours(from, limit.n, cal);
   return { ...r, workingTime: true };
 }

@@ -12,6 +12,7 @@ import { SlaConfigCache } from './config-cache.ts';
 import { slaFeelFunctions } from './feel-functions.ts';
 import { slaStepHook } from './clocks.ts';
 import { SlaJobs } from './cron.ts';
+import type { Metrics } from '../metrics/index.ts';
 
 export const SLA_CONFIG_CHANNEL = 'bangni_sla_config';
 
@@ -24,6 +25,8 @@ export interface SlaDeps {
   notify?: (channel: string, payload: string) => Promise<void>;
   /** Other once-a-day jobs run by the same cron, once per day across all nodes (e.g. the retention purge). */
   daily?: Array<{ job: string; run: () => Promise<unknown> }>;
+  /** SLA sweeps and recorded breaches (server/metrics). */
+  metrics?: Metrics;
 }
 
 export interface Sla {
@@ -46,7 +49,7 @@ export function createSla(deps: SlaDeps): Sla {
   return {
     cache,
     functions: slaFeelFunctions(cache, deps.clock),
-    onStep: slaStepHook({ cache, node: deps.node, log: deps.log }),
+    onStep: countBreaches(slaStepHook({ cache, node: deps.node, log: deps.log }), deps.metrics),
     jobs,
     load: () => cache.reload(deps.knex),
     async changed() {
@@ -62,5 +65,21 @@ export function createSla(deps: SlaDeps): Sla {
       await unlisten?.();
       unlisten = null;
     },
+  };
+}
+
+/**
+ * Counts the breaches a step records itself (a task or case ended after its
+ * due time). Counted when the hook returns, inside the step's transaction: a
+ * step that then rolls back is counted all the same, which is rare enough for
+ * a rate on a dashboard (the records themselves stay exact).
+ */
+function countBreaches(hook: StepHook, metrics: Metrics | undefined): StepHook {
+  if (!metrics) return hook;
+  return async (trx, changes) => {
+    const events = await hook(trx, changes);
+    const breaches = events.filter((e) => e.type === 'sla.breached').length;
+    if (breaches) metrics.slaRecorded('step', { breaches, warnings: 0 });
+    return events;
   };
 }

@@ -24,6 +24,7 @@ const answersCitizen = (task: Record<string, any>) => (task.form?.fields ?? []).
  * done: 409. Tasks beside the engine (协办, 退单审核, 延期审批) run their rule instead.
  */
 export async function completeTask(rt: CaseRuntime, input: CompleteInput) {
+  rt.logScope.fill({ taskId: input.taskId });
   let caseId: number | null = null;
   return withIncident(rt, () => caseId, `complete task ${input.taskId}`, () =>
     rt.knex.transaction(async (trx: Knex.Transaction) => {

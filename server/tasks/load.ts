@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { conflict, notFound } from '../errors/index.ts';
 import { actOnCase, type CaseAction } from '../cases/index.ts';
+import type { LogScope } from '../log/index.ts';
 
 /**
  * Runs an action on one task inside its case's lock: the task row is read
@@ -9,12 +10,13 @@ import { actOnCase, type CaseAction } from '../cases/index.ts';
  * lock, with the row (region checks answer 404 before anything else is told).
  */
 export async function actOnTask<T>(
-  rt: { knex: Knex; clock: { now(): Date } },
+  rt: { knex: Knex; clock: { now(): Date }; logScope?: LogScope },
   taskId: number,
   authorize: (task: Record<string, any>) => void,
   fn: (a: CaseAction & { task: Record<string, any> }) => Promise<T>,
   opts: { mustBeOpen?: boolean } = { mustBeOpen: true },
 ): Promise<T> {
+  rt.logScope?.fill({ taskId });
   const first = await rt.knex('tasks').where({ id: taskId }).first('case_id', 'region_id', 'candidate_groups', 'candidate_users', 'assignee');
   if (!first) throw notFound('Task', taskId);
   authorize(first);

@@ -5,6 +5,7 @@ import type { PoolOptions } from '../../server/sandbox/index.ts';
 import { ManualClock } from '../../server/clock/index.ts';
 import { freshDb } from './db.ts';
 import { scaledLimits, type ThrottleLimits } from '../../server/throttle/index.ts';
+import { createLogs, isLogLevel, type DestinationStream } from '../../server/log/index.ts';
 
 /**
  * The test apps' limits: the production rules with every count ×1000. Tests log in as demo users and
@@ -24,14 +25,22 @@ export interface TestApp {
 }
 
 /** The real app on a real database, listening on a random port, with a manual clock. */
-export async function startTestApp(opts: { processesDir?: string | null; clockStart?: string; engine?: PoolOptions; throttle?: Partial<ThrottleLimits> | false; trustProxy?: boolean | number | string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: {
+  processesDir?: string | null; clockStart?: string; engine?: PoolOptions; throttle?: Partial<ThrottleLimits> | false; trustProxy?: boolean | number | string;
+  /** Where the app's JSON log lines go (at info unless BANGNI_LOG_LEVEL says otherwise); absent: BANGNI_LOG_LEVEL to stdout, default silent. */
+  logStream?: DestinationStream;
+  metricsToken?: string;
+} = {}): Promise<TestApp> {
   const db = await freshDb();
   const clock = new ManualClock(opts.clockStart ?? '2026-03-02T01:00:00Z');
-  const logs: string[] = [];
+  // Quiet unless asked: BANGNI_LOG_LEVEL=info shows what the apps of a test run say.
+  const level = process.env.BANGNI_LOG_LEVEL || (opts.logStream ? 'info' : 'silent');
+  if (!isLogLevel(level)) throw new Error(`BANGNI_LOG_LEVEL: not a log level: ${level}`);
+  const logs = createLogs({ node: 'test', level, destination: opts.logStream });
   // A step's budget is 2 s in production; tests share 2 cores with a database and a browser, so they get 10 s
   // unless a test sets its own (the budget tests do).
   const engine = { stepTimeoutMs: 10_000, ...opts.engine };
-  const app = createApp({ db, clock, demo: true, node: 'test', log: (m) => logs.push(m), processesDir: opts.processesDir, engine, throttle: opts.throttle ?? TEST_LIMITS, trustProxy: opts.trustProxy });
+  const app = createApp({ db, clock, demo: true, node: 'test', logs, metricsToken: opts.metricsToken, processesDir: opts.processesDir, engine, throttle: opts.throttle ?? TEST_LIMITS, trustProxy: opts.trustProxy });
   await app.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.express.listen(0, '127.0.0.1', () => resolve(s));

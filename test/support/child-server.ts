@@ -15,6 +15,8 @@ export interface ChildServer {
   pid: number;
   /** Everything the child wrote to stdout and stderr so far (for failure messages). */
   output(): string;
+  /** Settles when the process has exited, with how it ended. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends a signal (SIGKILL by default: a crash) and waits until the process is gone. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Graceful stop: SIGTERM, then SIGKILL if it does not exit in time. */
@@ -56,7 +58,7 @@ export async function startChildServer(opts: ChildServerOptions = {}): Promise<C
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   let gone = false;
   void exited.then(() => {
     gone = true;
@@ -94,6 +96,7 @@ export async function startChildServer(opts: ChildServerOptions = {}): Promise<C
     port,
     pid: proc.pid!,
     output: () => out,
+    exit: exited,
     kill,
     async stop(timeoutMs = 15_000) {
       if (gone) return;

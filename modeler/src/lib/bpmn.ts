@@ -1,15 +1,11 @@
 /**
- * The two bpmn-js set-ups of the app: the Modeler with the Camunda 7 properties panel and live
- * lint for designers, and a navigated viewer with our overlay features for everyone else.
+ * The read-only bpmn-js set-up of the app: a navigated viewer with our overlay features, for
+ * the case page and the designer's diff. The designer's Modeler is in `modeler.ts`, so the case
+ * page's chunk carries neither the modeling nor the properties panel nor the lint rules. Pages
+ * load this module with `import()`: the case and its task form show before it arrives.
  */
-import Modeler from 'bpmn-js/lib/Modeler';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
-import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
-import lintModule from 'bpmn-js-bpmnlint';
-import lintConfig from 'virtual:bangni-lint-config';
-import deployProblems from '../features/deploy-problems/index.ts';
 import diagramDiff from '../features/diagram-diff/index.ts';
 import slaHeatmap from '../features/sla-heatmap/index.ts';
 import casePath from '../features/case-path/index.ts';
@@ -19,8 +15,6 @@ import translateModule from '../features/translate/index.ts';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
-import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
-import 'bpmn-js-bpmnlint/dist/assets/css/bpmn-js-bpmnlint.css';
 
 export type BpmnInstance = {
   importXML(xml: string): Promise<{ warnings: unknown[] }>;
@@ -30,26 +24,6 @@ export type BpmnInstance = {
   destroy(): void;
   on(event: string, fn: (e: any) => void): void;
 };
-
-/** The designer's editor: properties panel in `panel`, lint active from the start. */
-export function createModeler(container: HTMLElement, panel: HTMLElement): BpmnInstance {
-  return new Modeler({
-    container,
-    propertiesPanel: { parent: panel },
-    linting: { bpmnlint: lintConfig, active: true },
-    additionalModules: [
-      BpmnPropertiesPanelModule,
-      BpmnPropertiesProviderModule,
-      CamundaPlatformPropertiesProviderModule,
-      CamundaBehaviorsModule,
-      lintModule,
-      deployProblems,
-      slaHeatmap,
-      translateModule,
-    ],
-    moddleExtensions: { camunda: camundaModdle },
-  }) as unknown as BpmnInstance;
-}
 
 /** A read-only diagram with the diff, heat map, case-path and case-incident features. */
 export function createViewer(container: HTMLElement): BpmnInstance {

@@ -58,13 +58,16 @@ describe('sla/working-time: working days and hours on the State Council calendar
   });
 
   it('parses limits in natural and working time and refuses anything else', () => {
-    expect(parseLimit('PT2H')).to.deep.equal({ kind: 'natural', ms: 2 * 3_600_000 });
+    expect(parseLimit('PT2H')).to.deep.equal({ kind: 'natural', duration: 'PT2H' });
     expect(parseLimit('15wd')).to.deep.equal({ kind: 'workdays', n: 15 });
     expect(parseLimit('4WH')).to.deep.equal({ kind: 'workhours', n: 4 });
     for (const bad of ['', '15', 'P', '-PT1H', 'PT0S', 'wd', '3 days']) expect(() => parseLimit(bad), bad).to.throw(/not a limit/);
     const natural = addLimit(cst('2026-10-01 10:00'), 'PT24H', cal);
     expect(local(natural.at)).to.equal('2026-10-02 10:00');
     expect(natural.workingTime).to.equal(false);
+    // A month is a calendar month (the timers' parser, @0dep/piso), not 30 days: February is short.
+    expect(local(addLimit(cst('2027-02-01 10:00'), 'P1M', cal).at)).to.equal('2027-03-01 10:00');
+    expect(local(addLimit(cst('2027-03-01 10:00'), 'P1M', cal).at)).to.equal('2027-04-01 10:00');
   });
 
   it('puts the 80% warning of a working-time clock on working time, never inside Spring Festival', () => {

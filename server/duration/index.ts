@@ -1,0 +1,1 @@
+export { parseIsoDuration, isIsoDuration, addIsoDuration } from './duration.ts';
