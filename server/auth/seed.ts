@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { REGIONS } from '../regions/index.ts';
+import { DEMO_REGIONS } from '../regions/index.ts';
 import { hashPassword } from './password.ts';
 
 /** Departments and units every demo region gets (codes are what BPMN candidate groups name). */
@@ -36,7 +36,7 @@ const DEMO_ROLES: Array<{ role: string; name: string; groups: string[] }> = [
 export async function seedDemoUsers(knex: Knex, now: Date, password = 'demo'): Promise<number> {
   const existing = await knex('users').count<{ n: number }[]>('* as n').first();
   if (Number(existing?.n ?? 0) > 0) return 0;
-  const regions = REGIONS.filter((r) => r.id !== 'default');
+  const regions = DEMO_REGIONS;
   await knex('groups')
     .insert(regions.flatMap((r) => DEMO_GROUPS.map(([code, name]) => ({ region_id: r.id, code, name }))))
     .onConflict(['region_id', 'code'])

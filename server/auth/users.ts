@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
 import { hashPassword } from './password.ts';
 import { ROLES } from './roles.ts';
+import { recordChange } from '../admin-log/index.ts';
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lower-case letters, digits and dashes');
 const password = z.string().min(10, 'at least 10 characters').max(200);
@@ -46,7 +47,7 @@ async function checkPlacement(knex: Knex, role: string, region: string | null, g
 }
 
 /** Creates a staff account; the password is stored as a scrypt hash only. */
-export async function createUser(knex: Knex, now: Date, input: NewUser) {
+export async function createUser(knex: Knex, now: Date, input: NewUser, actor?: string) {
   await checkPlacement(knex, input.role, input.region, input.groups);
   if (await knex('users').where({ username: input.username }).first('id')) throw conflict('username_taken', `The username ${input.username} is taken.`);
   const [row] = await knex('users')
@@ -60,11 +61,13 @@ export async function createUser(knex: Knex, now: Date, input: NewUser) {
       created_at: now,
     })
     .returning('*');
-  return userView(row);
+  const view = userView(row);
+  if (actor) await recordChange(knex, { at: now, actor, regionId: input.region ?? null, entity: 'user', key: input.username, before: null, after: view });
+  return view;
 }
 
 /** Changes a staff account; deactivating it or changing its password ends its logins. */
-export async function updateUser(knex: Knex, username: string, patch: UserPatch, opts: { revoked?: (userId: number) => Promise<void> } = {}) {
+export async function updateUser(knex: Knex, username: string, patch: UserPatch, opts: { revoked?: (userId: number) => Promise<void>; actor?: string; now?: Date } = {}) {
   const row = await knex('users').where({ username }).first();
   if (!row) throw notFound('User', username);
   const role = patch.role ?? row.role;
@@ -79,7 +82,15 @@ export async function updateUser(knex: Knex, username: string, patch: UserPatch,
   const view = await knex.transaction(async (trx) => {
     const [updated] = Object.keys(changes).length ? await trx('users').where({ id: row.id }).update(changes).returning('*') : [row];
     if (patch.active === false || patch.password !== undefined) await trx('auth_tokens').where({ user_id: row.id }).delete();
-    return userView(updated);
+    const after = userView(updated);
+    // The change log never holds a password or its hash: only that it was reset.
+    if (opts.actor) {
+      await recordChange(trx, {
+        at: opts.now ?? new Date(), actor: opts.actor, regionId: row.region_id, entity: 'user', key: username,
+        before: userView(row), after: patch.password !== undefined ? { ...after, passwordReset: true } : after,
+      });
+    }
+    return after;
   });
   // Nodes that remember this user's tokens forget them: a new role or groups count from the next request.
   await opts.revoked?.(Number(row.id));
@@ -87,11 +98,16 @@ export async function updateUser(knex: Knex, username: string, patch: UserPatch,
 }
 
 /** Creates or renames a unit (group) of a region: what BPMN candidate groups name. */
-export async function upsertGroup(knex: Knex, region: string, groupCode: string, name: string) {
+export async function upsertGroup(knex: Knex, region: string, groupCode: string, name: string, audit?: { actor: string; now: Date }) {
   code.parse(groupCode);
   if (!(await knex('regions').where({ id: region }).first('id'))) throw invalid('region_unknown', `Region ${region} does not exist.`);
+  const before = await knex('groups').where({ region_id: region, code: groupCode }).first('name');
   await knex('groups').insert({ region_id: region, code: groupCode, name }).onConflict(['region_id', 'code']).merge(['name']);
-  return { region, code: groupCode, name };
+  const after = { region, code: groupCode, name };
+  if (audit && before?.name !== name) {
+    await recordChange(knex, { at: audit.now, actor: audit.actor, regionId: region, entity: 'group', key: groupCode, before: before ? { region, code: groupCode, name: before.name } : null, after });
+  }
+  return after;
 }
 
 /**

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock/index.ts';
 import { AppError, invalid, notFound } from '../errors/index.ts';
-import { validateBpmn } from './validate.ts';
+import { checkNames, namesInModel, validateBpmn, withLines, type Problem } from './validate.ts';
+import { deployDirectory } from './directory.ts';
 import { DEPLOYED_CHANNEL, definitionsChanged } from './latest-cache.ts';
 
 export interface DefinitionRow {
@@ -24,6 +25,8 @@ export interface DeployInput {
   xml: string;
   deployedBy: string;
   origin?: 'api' | 'file';
+  /** A file deploy's unknown names (not refused, see below): for the start-up log. */
+  onNameWarnings?: (problems: Problem[]) => void;
 }
 
 /**
@@ -40,6 +43,16 @@ export async function deployDefinition(knex: Knex, clock: Clock, input: DeployIn
       problems: result.problems,
     });
   }
+  // Units and staff the model names must exist in the region, or its cases would reach nobody.
+  // Files shipped with the product deploy at start-up, before an admin has set up any unit:
+  // they are told in the log, not refused (a production start must not fail on them).
+  const unknownNames = withLines(input.xml, checkNames(namesInModel(result.parsed.moddleContext.rootElement), await deployDirectory(knex, input.regionId, result.parsed.key)));
+  if (unknownNames.length > 0 && input.origin !== 'file') {
+    throw invalid('definition_invalid', `The model names ${unknownNames.length} unit(s) or user(s) the region does not have; nothing was deployed.`, {
+      problems: unknownNames,
+    });
+  }
+  input.onNameWarnings?.(unknownNames);
   const sha256 = createHash('sha256').update(input.xml).digest('hex');
   const deployed = await knex.transaction(async (trx) => {
     // Serialises deploys per region so version numbers never collide.

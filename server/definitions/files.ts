@@ -30,8 +30,11 @@ export async function deployProcessFiles(knex: Knex, clock: Clock, dir: string, 
       const known = await knex('definitions').where({ region_id: regionId, sha256, origin: 'file' }).first('id');
       if (known) continue;
       try {
-        const row = await deployDefinition(knex, clock, { regionId, xml, deployedBy: 'system', origin: 'file' });
+        const warnings: string[] = [];
+        const onNameWarnings = (problems: Array<{ elementId: string | null; message: string }>) => warnings.push(...problems.map((p) => `  ${p.elementId ?? '-'}: ${p.message}`));
+        const row = await deployDefinition(knex, clock, { regionId, xml, deployedBy: 'system', origin: 'file', onNameWarnings });
         log(`deployed processes/${regionId}/${file} as ${row.key} v${row.version}`);
+        if (warnings.length) log(`warning: processes/${regionId}/${file} names units or users the region does not have yet (its cases reach nobody until an admin adds them):\n${warnings.join('\n')}`);
         deployed.push(row);
       } catch (err) {
         // A broken file must not keep the service down: the previous version stays in use.

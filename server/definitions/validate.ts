@@ -16,6 +16,8 @@ import { checkFeelVolume } from './validate/feel-limits.ts';
 import { problem, type Problem, type ValidationResult } from './validate/types.ts';
 
 export type { Problem, ParsedBpmn, ValidationResult } from './validate/types.ts';
+export { namesInModel, checkNames, BUILT_IN_GROUPS } from './validate/names.ts';
+export type { NameRef, Directory } from './validate/names.ts';
 export { MAX_BPMN_BYTES };
 
 /**
@@ -70,7 +72,8 @@ async function validate(xml: string): Promise<ValidationResult> {
   };
 }
 
-function withLines(xml: string, problems: Problem[]): Problem[] {
+/** Adds the XML line of each problem's element, where it can be found cheaply. */
+export function withLines(xml: string, problems: Problem[]): Problem[] {
   if (!problems.some((p) => p.line === undefined && p.elementId)) return problems;
   const lines = indexIdLines(xml);
   return problems.map((p) => {

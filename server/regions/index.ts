@@ -1,1 +1,2 @@
-export { REGIONS, ensureRegions, listRegions } from './regions.ts';
+export { REGIONS, DEMO_REGIONS, DEFAULT_REGION, STEERING_UNITS, ensureRegions, listRegions, createRegion, updateRegion, newRegionSchema, regionPatchSchema } from './regions.ts';
+export type { RegionView } from './regions.ts';

@@ -182,14 +182,17 @@ describe('e2e: incidents are visible and recoverable in the browser', function (
     await page.click('[data-test=lang]');
   });
 
-  it('shows the handler the banner without actions, and no incidents link', async () => {
-    await loginAs(page, 'saihan.handler');
-    expect(await page.locator('#topbar a[href="/incidents"]').count()).to.equal(0);
+  it('shows an auditor the banner without actions; a handler has no incidents link and no case not given to their unit', async () => {
+    await loginAs(page, 'saihan.auditor');
     await page.goto(`/cases/${cases.b.id}`);
     const banner = page.locator('[data-test=incident-banner]');
     await banner.waitFor();
     expect(await banner.locator('button').count()).to.equal(0);
     expect(await banner.textContent()).to.contain('请联系流程设计人员或派单员处理');
+    // The step failed before any task was opened: no unit was ever given this case.
+    await loginAs(page, 'saihan.handler');
+    expect(await page.locator('#topbar a[href="/incidents"]').count()).to.equal(0);
+    expect((await t.call('GET', `/api/v1/cases/${cases.b.id}`, { as: 'saihan.handler' })).status).to.equal(403);
   });
 
   it('logged no console errors (besides the refused retry and a designer’s refused case read)', () => {

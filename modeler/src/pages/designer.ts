@@ -1,12 +1,16 @@
 import { h, mount, toast } from '../lib/dom.ts';
 import { api, ApiError, query } from '../lib/api.ts';
-import { createModeler, createViewer, show, type BpmnInstance } from '../lib/bpmn.ts';
+import { createViewer, show, type BpmnInstance } from '../lib/bpmn.ts';
+import { createModeler } from '../lib/modeler.ts';
 import { diffModels } from '../features/diagram-diff/index.ts';
 import type { DeployProblem } from '../features/deploy-problems/index.ts';
 import type { ElementStats } from '../features/sla-heatmap/index.ts';
 import type { Region } from '../lib/catalog.ts';
 import { t, fmtDate, fmtDuration, fmtPercent } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
+import { navigate } from '../lib/router.ts';
+import { useDirectory } from '../features/server-rules/rule.ts';
+import type { Directory } from '../../../server/definitions/validate/names.ts';
 
 interface Definition {
   id: number;
@@ -41,7 +45,17 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
   }
   if (!outlet.isConnected) return; // superseded while loading: build nothing
   const region = session.user.regionId ?? search.get('region') ?? 'zhalaite';
-  const regionName = (id: string) => regions.find((r) => r.id === id)?.name ?? id;
+  const regionName = (id: string) => (id === 'default' ? t('designer.sharedRegion') : regions.find((r) => r.id === id)?.name ?? id);
+  // An admin designs for any region (or the shared default process): a picker, not a fixed one.
+  const regionPicker = session.user.regionId
+    ? null
+    : h('label', null, t('designer.region'), ' ', h(
+      'select',
+      { 'data-test': 'region-picker', onchange: (e: Event) => navigate(`/designer?region=${encodeURIComponent((e.target as HTMLSelectElement).value)}`) },
+      [{ id: 'default', name: t('designer.sharedRegion') }, ...regions.filter((r) => r.id !== 'default')].map((r) => h('option', { value: r.id, selected: r.id === region }, r.name)),
+    ));
+  // The region's units and staff, for the lint to flag a name the deploy would refuse.
+  const directory = loadDirectory(region, regionName(region));
 
   const versionsBox = h('div', { class: 'versions', 'data-test': 'versions' });
   const problemsBox = h('div', { class: 'problems', 'data-test': 'problems', hidden: true });
@@ -238,6 +252,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
         'div',
         { class: 'page-head' },
         h('h1', null, t('designer.title'), h('span', { class: 'muted' }, ` · ${regionName(region)}`)),
+        regionPicker,
         status,
         h(
           'div',
@@ -252,9 +267,24 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
   );
 
   await loadList();
+  useDirectory(await directory);
   // Open the region's own latest version of the first process, else default's.
   const wanted = Number(search.get('definition'));
   const own = defs.filter((d) => d.region === region).sort((a, b) => b.version - a.version);
   const first = defs.find((d) => d.id === wanted) ?? own[0] ?? defs.filter((d) => d.region === 'default').sort((a, b) => b.version - a.version)[0];
   if (first) await open(first);
+}
+
+/** Units and active staff of a region as the deploy checks them; null for the shared default (checked per region by the server) or when unreadable. */
+async function loadDirectory(region: string, regionName: string): Promise<Directory | null> {
+  if (region === 'default') return null;
+  try {
+    const [groups, users] = await Promise.all([
+      api<{ items: Array<{ code: string }> }>('GET', `/groups${query({ region })}`),
+      api<{ items: Array<{ username: string }> }>('GET', `/users${query({ region })}`),
+    ]);
+    return { groups: new Set(groups.items.map((g) => g.code)), users: new Set(users.items.map((u) => u.username)), regionName };
+  } catch {
+    return null;
+  }
 }

@@ -113,9 +113,11 @@ describe('cases: a confidential case (保密件) is nowhere in public, on any ro
   it('given every documented route called without a login, then none shows the confidential case, and each answers as for an unknown case', async () => {
     // A public POST that creates a case (intake, Open311) makes a new one, with its own number: not a leak.
     const creates = new Set(['POST /api/v1/cases', 'POST /open311/v2/requests.{format}']);
+    // The node's own Prometheus counters change with every request and name no case.
+    const aboutTheNode = new Set(['GET /metrics']);
     const tried: string[] = [];
     for (const r of routes) {
-      if (creates.has(`${r.method} ${r.path}`)) continue;
+      if (creates.has(`${r.method} ${r.path}`) || aboutTheNode.has(`${r.method} ${r.path}`)) continue;
       for (const format of r.path.includes('{format}') ? ['json', 'xml'] : ['json']) {
         const secretQueries = queries(r.path, 'secret');
         const unknownQueries = queries(r.path, 'unknown');

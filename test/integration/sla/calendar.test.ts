@@ -1,3 +1,4 @@
+import { createRegion } from '../../../server/regions/index.ts';
 import { expect } from 'chai';
 import { createApp, type App } from '../../../server/app.ts';
 import { ManualClock } from '../../../server/clock/index.ts';
@@ -80,6 +81,8 @@ describe('sla/calendar: a due time in 2027, with no loaded calendar, is provisio
     db = await freshDb({ migrate: false });
     app = createApp({ db, clock, demo: false, node: 'test', log: (m) => logs.push(m) });
     await app.start();
+    // A production start seeds no demo region: the admin creates the one this test uses.
+    await createRegion(db.knex, { id: 'yuquan', name: '玉泉区', casePrefix: 'YQ' }, 'admin', clock.now());
   });
   after(async () => {
     await app?.stop();

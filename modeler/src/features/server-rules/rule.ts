@@ -9,8 +9,19 @@
 import { checkContent, checkScripts } from '../../../../server/definitions/validate/rules.ts';
 import { checkSupported } from '../../../../server/definitions/validate/elements.ts';
 import { checkLoops } from '../../../../server/definitions/validate/loops.ts';
+import { checkNames, namesInModel, type Directory } from '../../../../server/definitions/validate/names.ts';
 
 type Reporter = { report(id: string, message: string): void };
+
+/**
+ * The units and staff of the region being edited, as the server will check them at deploy.
+ * Set by the designer page once loaded (null: not known yet, or a shared model — the server
+ * checks those against every region that runs them).
+ */
+let directory: Directory | null = null;
+export function useDirectory(d: Directory | null): void {
+  directory = d;
+}
 
 /** The processes the server would check: the executable one, else (ambiguous) all of them. */
 function executedProcesses(definitions: any): any[] {
@@ -24,6 +35,7 @@ export default function serverRules() {
     check(node: any, reporter: Reporter) {
       if (node.$type !== 'bpmn:Definitions') return;
       const problems = [...checkScripts(node), ...executedProcesses(node).flatMap((p) => [...checkSupported(p), ...checkContent(p), ...checkLoops(p)])];
+      if (directory) problems.push(...checkNames(namesInModel(node), directory));
       for (const p of problems) reporter.report(p.elementId ?? node.id, p.message);
     },
   };

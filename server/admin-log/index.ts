@@ -1,0 +1,2 @@
+export { recordChange, listChanges, changeQuerySchema } from './changes.ts';
+export type { ChangeEntity } from './changes.ts';
