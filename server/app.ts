@@ -11,13 +11,16 @@ import { ensureRegions } from './regions/index.ts';
 import { bootstrapAdmin, createGuard, seedDemoUsers } from './auth/index.ts';
 import { createCaseRuntime, purgeClosedContacts, purgeIdempotencyKeys } from './cases/index.ts';
 import { deployProcessFiles, definitionsChanged, DEPLOYED_CHANNEL } from './definitions/index.ts';
-import { Scheduler, WAKE_CHANNEL } from './scheduler/index.ts';
+import { Scheduler, WAKE_CHANNEL, dueTimerCount } from './scheduler/index.ts';
+import { createLogs, messageDestination, requestLog, type Logs } from './log/index.ts';
+import { Metrics, httpMetrics, metricsRoute } from './metrics/index.ts';
 import type { AppContext } from './app-context.ts';
 import { errorMiddleware, notFoundRoute } from './api/errors.ts';
 import { checkRequestText } from './api/edge.ts';
 import { DATABASE_RETRY_AFTER_S } from './errors/index.ts';
 import { authRouter } from './api/auth.ts';
 import { usersRouter } from './api/users.ts';
+import { regionsRouter } from './api/regions.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
 import { tasksRouter } from './api/tasks.ts';
@@ -25,6 +28,7 @@ import { trackRouter } from './api/track.ts';
 import { documentRoute, openApiRouter } from './api/openapi.ts';
 import { DOCS_PAGE, DOCS_SCRIPT } from './api/docs-page.ts';
 import { noStore, securityHeaders } from './api/headers.ts';
+import { browserApp, compressAnswers } from './api/static-assets.ts';
 import { createSealer, DEVELOPMENT_KEY } from './crypto/index.ts';
 import { createSla, type Sla } from './sla/index.ts';
 import { slaRouter } from './api/sla.ts';
@@ -33,6 +37,7 @@ import { auditRouter } from './api/audit.ts';
 import { auditAnchorsRouter } from './api/audit-anchors.ts';
 import { anchorYesterday, useAuditKeys, DEVELOPMENT_AUDIT_KEY, DEVELOPMENT_ANCHOR_KEY } from './audit/index.ts';
 import { calendarRouter } from './api/calendar.ts';
+import { catalogueRouter } from './api/catalogue.ts';
 import { open311Router } from './open311/index.ts';
 import { incidentsRouter } from './api/incidents.ts';
 import { open311KeysRouter } from './api/open311-keys.ts';
@@ -57,7 +62,12 @@ export interface AppDeps {
   /** A read replica (DATABASE_READ_URL) for task lists, case lists and reports; absent: they read the primary. */
   readDb?: Db | null;
   clock: Clock;
+  /** The pino logger and its scope (server/log; main.ts and the test apps build it); absent: JSON lines on stdout, or into `log`. */
+  logs?: Logs;
+  /** Without `logs`: receives the message of every line instead of stdout (tests that collect what the app said). */
   log?: (msg: string) => void;
+  /** Bearer token `GET /metrics` requires (main.ts reads BANGNI_METRICS_TOKEN); absent: it answers loopback only. */
+  metricsToken?: string;
   /** Name of this process in timer records and locks. */
   node?: string;
   /** Seed demo users (never in production). */
@@ -102,10 +112,12 @@ export interface App {
 
 /** Builds the whole service from its parts. It never listens: `main.ts` does. */
 export function createApp(deps: AppDeps): App {
-  const log = deps.log ?? ((msg: string) => console.log(msg));
   const { db, clock } = deps;
   const knex = db.knex;
   const node = deps.node ?? `${os.hostname()}:${process.pid}`;
+  const logs = deps.logs ?? createLogs({ node, destination: deps.log ? messageDestination(deps.log) : undefined });
+  const { log } = logs;
+  const metrics = new Metrics();
   let scheduler: Scheduler;
   // Working-time FEEL functions and SLA clocks read calendars cached in memory (FEEL runs synchronously).
   const retentionDays = deps.retentionDays ?? 730;
@@ -121,14 +133,15 @@ export function createApp(deps: AppDeps): App {
   useAuditKeys(knex, { auditKey: deps.auditKey ?? DEVELOPMENT_AUDIT_KEY, anchorKey: deps.anchorKey ?? DEVELOPMENT_ANCHOR_KEY });
   // Yesterday's chain heads of each region, signed (issue 11): what auditors download and keep elsewhere.
   const anchorJob = { job: 'audit-anchor', run: () => anchorYesterday(knex, clock.now()) };
-  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob, anchorJob] });
+  const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob, anchorJob], metrics });
   const runtime = createCaseRuntime({
     knex,
     clock,
     node,
     pool: deps.engine,
     limits: deps.caseLimits,
-    log,
+    logs,
+    metrics,
     onStep: sla.onStep,
     // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
     onWakeChanged: (at) => {
@@ -138,20 +151,25 @@ export function createApp(deps: AppDeps): App {
   });
   // FEEL's working-time functions run in the engine workers: each gets the SLA calendars and limits, and every reload.
   sla.cache.follow((snapshot) => runtime.runner.configure(snapshot));
+  metrics.watch({ engine: runtime.runner, pools: { primary: knex, ...(deps.readDb && { replica: deps.readDb.knex }) }, dueTimers: () => dueTimerCount(knex, clock.now()) });
   const auth = createGuard(knex, clock, { notify: (c, p) => db.notify(c, p) });
   if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
   const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
   const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
   const throttle = createThrottle({ db, clock, sealer, limits: deps.throttle });
-  const ctx: AppContext = { knex, clock, auth, runtime, log, sealer, read, throttle };
+  const ctx: AppContext = { knex, clock, auth, runtime, log, logger: logs.logger, logScope: logs.scope, sealer, read, throttle };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 
   const app = express();
   app.disable('x-powered-by');
   // req.ip, which the throttle keys on, follows X-Forwarded-For only from proxies trusted here.
   app.set('trust proxy', deps.trustProxy ?? false);
+  // First: the request id and log line (server/log), and the latency series (server/metrics), for every answer below.
+  app.use(requestLog(logs), httpMetrics(metrics));
   // CSP, nosniff, frame-ancestors, Referrer-Policy on every answer (server/api/headers.ts).
   app.use(securityHeaders());
+  // Brotli or gzip for the API and the browser app (server/api/static-assets.ts).
+  app.use(compressAnswers());
   app.use(express.json({ limit: '8mb' }));
   // NUL bytes, lone surrogates, bad percent-escapes, over-deep JSON: 400 here, never a 500 from PostgreSQL.
   app.use(checkRequestText);
@@ -162,6 +180,7 @@ export function createApp(deps: AppDeps): App {
   api.use(read.noteWrite);
   api.use(authRouter(ctx));
   api.use(usersRouter(ctx));
+  api.use(regionsRouter(ctx));
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
   api.use(tasksRouter(ctx));
@@ -171,6 +190,7 @@ export function createApp(deps: AppDeps): App {
   api.use(auditRouter(ctx));
   api.use(auditAnchorsRouter(ctx));
   api.use(calendarRouter(ctx, sla));
+  api.use(catalogueRouter(ctx, sla));
   api.use(incidentsRouter(ctx));
   api.use(open311KeysRouter(ctx));
   app.use('/api/v1', api);
@@ -191,10 +211,10 @@ export function createApp(deps: AppDeps): App {
     }
     res.json({ ok: true, db: db.kind });
   });
-  app.use(express.static(path.join(REPO_ROOT, 'modeler', 'dist')));
-  app.use(express.static(path.join(REPO_ROOT, 'modeler', 'public')));
-  // Browser navigations to client routes (/tasks, /cases/12 …) get the app's index.html; paths with a dot stay files.
-  app.get(/^\/(?!api\/|open311\/|healthz)[^.]*$/, (req, res, next) => (req.accepts(['json', 'html']) === 'html' ? res.sendFile(path.join(REPO_ROOT, 'modeler', 'dist', 'index.html'), (err) => err && next()) : next()));
+  // Prometheus text, token or loopback only (server/metrics/route.ts); before the browser app's fallback.
+  app.get('/metrics', metricsRoute(metrics, { token: deps.metricsToken }));
+  // Hashed assets cached immutable, index.html revalidated; client routes get index.html.
+  app.use(...browserApp(path.join(REPO_ROOT, 'modeler', 'dist'), path.join(REPO_ROOT, 'modeler', 'public')));
   app.use(notFoundRoute);
   app.use(errorMiddleware(log));
 
@@ -210,7 +230,8 @@ export function createApp(deps: AppDeps): App {
       // creation races, and a file deployed by two nodes at once would become two versions.
       await withStartupLock(db, async () => {
         await migrateLatest(knex, db.schema);
-        await ensureRegions(knex);
+        // `default` always; the eight demo regions on a demo start only (a county's own are made by its admin).
+        await ensureRegions(knex, { demo: Boolean(deps.demo) });
         if (deps.demo) {
           const n = await seedDemoUsers(knex, clock.now());
           if (n) log(`seeded ${n} demo users (password "demo")`);

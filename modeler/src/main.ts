@@ -20,6 +20,7 @@ route('/cases/:id', lazy(() => import('./pages/case.ts'), 'casePage'));
 route('/designer', lazy(() => import('./pages/designer.ts'), 'designerPage'));
 route('/audit', auditPage);
 route('/incidents', incidentsPage);
+route('/admin', lazy(() => import('./pages/admin/index.ts'), 'adminPage'));
 route('/citizen', citizenSubmitPage);
 route('/track', citizenTrackPage);
 route('/track/:caseNo', citizenTrackPage);
@@ -33,6 +34,7 @@ function navLinks(): Array<[string, string]> {
     if (['designer', 'admin'].includes(user.role)) links.push(['/designer', t('nav.designer')]);
     if (['auditor', 'admin'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
     if (INCIDENT_VIEWERS.includes(user.role)) links.push(['/incidents', t('nav.incidents')]);
+    if (user.role === 'admin') links.push(['/admin', t('nav.admin')]);
   }
   links.push(['/citizen', t('nav.citizen')], ['/track', t('nav.track')]);
   return links;

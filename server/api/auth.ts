@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS, ROLES, listGroups, listStaff, login, logout } from '../auth/index.ts';
-import { listRegions } from '../regions/index.ts';
 import { routes } from './openapi.ts';
 import { clientIp } from '../throttle/index.ts';
+import { AppError } from '../errors/index.ts';
 
 const loginBody = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(200) });
 const regionQuery = z.object({ region: z.string().max(40).optional() });
+const staffQuery = regionQuery.extend({ roles: z.enum(['all']).optional().describe('all: every role and deactivated accounts too, with `active` (admin only)') });
 const TAGS = ['auth'];
 
 export function authRouter(ctx: AppContext): Router {
@@ -44,10 +45,6 @@ export function authRouter(ctx: AppContext): Router {
     res.json({ user: req.user });
   });
 
-  api.get('/regions', { summary: 'Regions (旗县区) with names', tags: ['regions'], roles: 'public' }, async (_req, res) => {
-    res.json({ items: await listRegions(ctx.knex) });
-  });
-
   api.get('/groups', {
     summary: 'Units (groups) of a region: dispatch targets and co-handlers', tags: ['regions'], roles: [...ROLES], query: regionQuery,
   }, async (req, res, { query }) => {
@@ -57,11 +54,14 @@ export function authRouter(ctx: AppContext): Router {
   });
 
   api.get('/users', {
-    summary: 'Staff of a region (to assign or delegate a task): username, name, role, groups', tags: ['regions'], roles: CASE_WORKERS, query: regionQuery,
+    // Designers too: the modeler's lint checks the assignees a model names against them.
+    summary: 'Staff of a region (to assign or delegate a task): username, name, role, groups', tags: ['regions'], roles: [...CASE_WORKERS, 'designer'], query: staffQuery,
   }, async (req, res, { query }) => {
     const region = query.region ?? auth.homeRegion(req);
     if (region) auth.checkRegion(req, region);
-    res.json({ items: await listStaff(ctx.knex, region) });
+    const everyone = query.roles === 'all';
+    if (everyone && req.user?.role !== 'admin') throw new AppError('forbidden', 'Only an admin lists every role (roles=all).', { status: 403 });
+    res.json({ items: await listStaff(ctx.knex, region, { everyone }) });
   });
 
   return r;

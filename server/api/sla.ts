@@ -4,6 +4,8 @@ import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../audit/index.ts';
 import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
 import { routes } from './openapi.ts';
+import { readCatalogue } from '../catalogue/index.ts';
+import { invalid } from '../errors/index.ts';
 
 const TAGS = ['sla'];
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -62,9 +64,14 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
   });
 
   api.put('/sla/limits/:region', {
-    summary: 'Set the limits of a region', tags: TAGS, roles: ['admin'], body: limitsBodySchema, errors: { 422: ['region_unknown'] },
+    summary: 'Set the limits of a region (category: a node code of its request catalogue, a branch for all below it, or `*`)',
+    tags: TAGS, roles: ['admin'], body: limitsBodySchema, errors: { 404: ['not_found'], 422: ['category_unknown'] },
   }, async (req, res, { body }) => {
     const region = String(req.params.region);
+    // A limit no case could ever use is refused: any node of the region's effective catalogue, retired ones included.
+    const tree = await readCatalogue(ctx.knex, region);
+    const unknown = [...new Set(body.limits.map((l) => l.category))].filter((c) => c !== '*' && !tree.byCode.has(c));
+    if (unknown.length) throw invalid('category_unknown', `Not in the request catalogue of ${region}: ${unknown.join(', ')}.`, { categories: unknown });
     const n = await upsertLimits(ctx.knex, region, body, ctx.clock.now());
     await sla.changed();
     res.json({ region, updated: n, limits: await listLimits(ctx.knex, region) });

@@ -41,7 +41,7 @@ export async function listCases(knex: Knex, regions: string[] | 'all', q: CaseQu
   const [{ total }] = await base.clone().count<{ total: number }[]>('* as total');
   const rows = await base
     .clone()
-    .select('c.id', 'c.case_no', 'c.region_id', 'c.status', 'c.category', 'c.urgency', 'c.title', 'c.confidential', 'c.reopen_count', 'c.leader_claimed_by', 'c.close_kind', 'c.created_at', 'c.closed_at')
+    .select('c.id', 'c.case_no', 'c.region_id', 'c.status', 'c.category', 'c.category_path', 'c.urgency', 'c.title', 'c.confidential', 'c.reopen_count', 'c.leader_claimed_by', 'c.close_kind', 'c.created_at', 'c.closed_at')
     .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
     .limit(q.limit)
     .offset(q.offset);
@@ -55,6 +55,7 @@ export async function listCases(knex: Knex, regions: string[] | 'all', q: CaseQu
       region: r.region_id,
       status: r.status,
       category: r.category,
+      categoryPath: r.category_path ?? null,
       urgency: r.urgency,
       title: r.title,
       confidential: r.confidential,

@@ -3,7 +3,7 @@ import { notFound } from '../errors/index.ts';
 import { attachmentView, commentView } from './notes.ts';
 
 export const CASE_COLUMNS = [
-  'id', 'region_id', 'case_no', 'definition_id', 'process_key', 'status', 'category', 'urgency', 'title', 'description',
+  'id', 'region_id', 'case_no', 'definition_id', 'process_key', 'status', 'category', 'category_path', 'urgency', 'title', 'description',
   'location', 'channel', 'community', 'variables', 'state_version', 'next_wake_at', 'incident', 'end_element_id',
   'created_at', 'updated_at', 'closed_at', 'confidential', 'reopen_count', 'parent_case_id', 'leader_claimed_by',
   'leader_claimed_at', 'close_kind', 'close_reason',
@@ -18,6 +18,8 @@ export function caseView(row: Record<string, unknown>) {
     processKey: row.process_key,
     status: row.status,
     category: row.category,
+    /** The catalogue path `[{code, name}, …]` (top level first) as it was at intake. */
+    categoryPath: row.category_path ?? null,
     urgency: row.urgency,
     title: row.title,
     description: row.description,

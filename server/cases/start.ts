@@ -8,14 +8,15 @@ import { appendEvents } from '../audit/index.ts';
 import { StepFailure } from '../engine/index.ts';
 import type { PoolResult } from '../sandbox/index.ts';
 import { contactSchema } from './contact.ts';
+import { intakeCategory } from '../catalogue/index.ts';
 
-export const CATEGORIES = ['road', 'facility', 'sanitation', 'noise', 'water', 'veterans', 'consult', 'complaint', 'other'] as const;
 export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
 
 export const newCaseSchema = z.object({
   region: z.string().min(1).max(40),
   processKey: z.string().min(1).max(100).default('citizen-request'),
-  category: z.enum(CATEGORIES),
+  /** A node code of the region's request catalogue (诉求分类), checked at intake: see startCase. */
+  category: z.string().trim().min(1).max(40),
   urgency: z.enum(URGENCIES).default('normal'),
   title: z.string().trim().min(1).max(200),
   description: z.string().max(5000).default(''),
@@ -45,6 +46,10 @@ export interface StartedCase {
  * A first step that fails (its budget, an engine error) loses nothing: the case
  * is stored all the same, in status `incident` with the incident for staff, and
  * the citizen gets a case number and tracking code as for any other request.
+ * The category must be an active leaf of the region's request catalogue (422
+ * `category_unknown`, `category_retired`, `category_branch` otherwise); the
+ * case keeps its path of codes and names as they are now, so renaming or
+ * retiring the node later leaves the case's record as it was taken in.
  */
 export async function startCase(
   rt: CaseRuntime,
@@ -58,6 +63,7 @@ export async function startCase(
   } = {},
 ): Promise<StartedCase> {
   const definition = await rt.latestDefinition(input.region, input.processKey);
+  const categoryPath = await intakeCategory(rt.knex, input.region, input.category);
   const now = rt.clock.now();
   const variables = {
     region: input.region,
@@ -79,10 +85,11 @@ export async function startCase(
 
   return rt.knex.transaction(async (trx: Knex.Transaction) => {
     // The number is made by the insert itself (region prefix, date, sequence): no trips to read them first.
-    const caseNoSql = trx.raw("(select case_prefix from regions where id = ?) || ? || lpad((nextval('case_no_seq') % 1000000)::text, 6, '0')", [
-      input.region,
-      now.toISOString().slice(0, 10).replace(/-/g, ''),
-    ]);
+    // The date is the region's own (its time zone): a case taken in at 07:00 in Hohhot is of that day, not of yesterday's UTC.
+    const caseNoSql = trx.raw(
+      "(select case_prefix || to_char(?::timestamptz at time zone time_zone, 'YYYYMMDD') from regions where id = ?) || lpad((nextval('case_no_seq') % 1000000)::text, 6, '0')",
+      [now, input.region],
+    );
     const [row] = await trx('cases')
       .insert({
         region_id: input.region,
@@ -91,6 +98,7 @@ export async function startCase(
         process_key: definition.key,
         status: 'open',
         category: input.category,
+        category_path: JSON.stringify(categoryPath),
         urgency: input.urgency,
         title: input.title,
         description: input.description,
@@ -110,11 +118,12 @@ export async function startCase(
         throw err;
       });
     const caseNo: string = row.case_no;
+    rt.logScope.fill({ caseId: Number(row.id), region: row.region_id });
     // case.created leads the step's own events: one insert for the whole timeline start.
     const created = {
       type: 'case.created',
       actor,
-      data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
+      data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, categoryPath, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
     };
     let status: string;
     if (result) {
@@ -124,7 +133,7 @@ export async function startCase(
       const head = await appendEvents(trx, { caseId: Number(row.id), regionId: row.region_id, seq: 0, hash: null }, now, [created]);
       const facts = incidentFacts('intake', failure);
       const incidentId = await writeIncident(trx, rt, { id: Number(row.id), region_id: row.region_id, event_seq: head.seq, event_hash: head.hash }, now, facts);
-      rt.log(`incident ${incidentId} on new case ${caseNo}: intake: ${facts.reason}${facts.elementId ? ` at ${facts.elementId}` : ''}: ${facts.message}`);
+      rt.logger.warn({ caseId: Number(row.id), region: row.region_id, incidentId, reason: facts.reason, elementId: facts.elementId ?? undefined }, `incident ${incidentId} on new case ${caseNo}: intake: ${facts.reason}${facts.elementId ? ` at ${facts.elementId}` : ''}: ${facts.message}`);
       status = 'incident';
     }
     const started = { id: Number(row.id), caseNo, status, regionId: row.region_id };

@@ -38,7 +38,7 @@ export function publicSteps(events: Array<{ at: Date; type: string; data: Record
  * comments or who did what. A wrong code answers exactly like an unknown case.
  */
 export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string, code: string) {
-  const row = await knex('cases').where({ case_no: caseNo }).first('id', 'case_no', 'status', 'category', 'urgency', 'title', 'variables', 'tracking_code_hash', 'created_at', 'closed_at', 'close_kind', 'reopen_count');
+  const row = await knex('cases').where({ case_no: caseNo }).first('id', 'case_no', 'status', 'category', 'category_path', 'urgency', 'title', 'variables', 'tracking_code_hash', 'created_at', 'closed_at', 'close_kind', 'reopen_count');
   if (!row || !sealer.matches('tracking-code', code.toUpperCase(), row.tracking_code_hash)) throw notFound('Case', caseNo);
   const events = await knex('case_events').where({ case_id: row.id }).orderBy('seq').select('at', 'type', 'data');
   const steps = publicSteps(events);
@@ -52,6 +52,8 @@ export async function publicProgress(knex: Knex, sealer: Sealer, caseNo: string,
     // An incident is staff's business: to the citizen the request is still being handled.
     status: row.status === 'incident' ? 'open' : row.status,
     category: row.category,
+    /** The category's names as at intake (public: the catalogue is). */
+    categoryPath: row.category_path ?? null,
     urgency: row.urgency,
     title: row.title,
     submittedAt: row.created_at,

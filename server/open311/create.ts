@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { contactSchema, newCaseSchema, submitCase, type Contact } from '../cases/index.ts';
+import { intakeCategory } from '../catalogue/index.ts';
 import { AppError } from '../errors/index.ts';
 import { decimal, requiredText, text } from './fields.ts';
-import { isServiceCode, SERVICE_TEXT } from './services.ts';
 import { resolveJurisdiction } from './jurisdiction.ts';
 import { withMediaUrl } from './media.ts';
 
@@ -72,10 +72,14 @@ export async function createRequest(ctx: AppContext, body: unknown, idempotencyK
   // Jurisdiction first: its 400/404 says more than a list of field errors would.
   const region = await resolveJurisdiction(ctx.knex, raw.jurisdiction_id);
   const input = createRequestSchema.parse(raw);
-  if (!isServiceCode(input.service_code)) {
-    throw new AppError('service_code_unknown', `Service ${input.service_code} does not exist; GET services for the list.`, { status: 404 });
-  }
-  const service = SERVICE_TEXT[input.service_code];
+  // A service is a node GET services lists (an active leaf of the region's catalogue); intake checks it again.
+  const path = await intakeCategory(ctx.knex, region, input.service_code).catch((err) => {
+    if (err instanceof AppError && err.code.startsWith('category_')) {
+      throw new AppError('service_code_unknown', `Service ${input.service_code} does not exist in ${region}; GET services for the list.`, { status: 404, cause: err });
+    }
+    throw err;
+  });
+  const service = { name: path[path.length - 1]!.name };
   const name = fullName(input.first_name, input.last_name);
   // Our contact is a phone number (for the return visit, 回访); a name or e-mail alone is not kept.
   const contact: Contact | undefined = input.phone ? { phone: input.phone, ...(name && { name }) } : undefined;

@@ -17,7 +17,7 @@ export function documentOpen311Routes(mount: string): void {
     });
   const jurisdiction = { 400: ['jurisdiction_id_missing'], 404: ['jurisdiction_unknown', 'format_unsupported'] };
   doc('get', '/discovery.:format', 'Open311 service discovery: endpoint, formats, contact, changeset', { errors: { 404: ['format_unsupported'] } });
-  doc('get', '/services.:format', 'Open311 services: our request categories (service_code = category)', {
+  doc('get', '/services.:format', 'Open311 services: the jurisdiction\'s request catalogue (service_code = node code, group = top-level name)', {
     description: 'Query `jurisdiction_id` = a region id (e.g. `yuquan`), required as this endpoint serves several regions.', errors: jurisdiction,
   });
   doc('get', '/services/:service_code.:format', 'Open311 service definition: none of our services has attributes (always 404)', { errors: { 404: ['service_definition_none', 'format_unsupported'] } });

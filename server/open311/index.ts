@@ -6,7 +6,7 @@
 export { open311Router } from './router.ts';
 export type { DiscoveryOptions } from './discovery.ts';
 export { escapeXml, xmlDocument } from './xml.ts';
-export { SERVICE_TEXT, serviceList } from './services.ts';
+export { serviceList } from './services.ts';
 export { MAX_REQUESTS, MAX_SPAN_DAYS } from './query.ts';
 export { issueKey, issueKeySchema, keyListSchema, keyRegion, listKeys, revokeKey, setRequireKey, settingsSchema, hashKey } from './keys.ts';
 export type { KeyView } from './keys.ts';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { CATEGORIES } from '../cases/index.ts';
+import { readCatalogue } from '../catalogue/index.ts';
 import { AppError } from '../errors/index.ts';
 import { commaList, text, w3cDatetime } from './fields.ts';
 import { resolveJurisdiction } from './jurisdiction.ts';
@@ -16,7 +16,8 @@ export const requestQuerySchema = z.object({
   jurisdiction_id: text(40),
   // Overrides every other filter (but the jurisdiction).
   service_request_id: commaList(z.string().max(40)),
-  service_code: commaList(z.enum(CATEGORIES, { error: 'one of our service codes (GET services)' })),
+  // Checked against the jurisdiction's catalogue in findRequests.
+  service_code: commaList(z.string().max(40)),
   start_date: w3cDatetime(),
   end_date: w3cDatetime(),
   status: commaList(z.enum(['open', 'closed'], { error: 'open or closed' })),
@@ -48,6 +49,7 @@ export async function findRequests(ctx: AppContext, knex: Knex, rawQuery: unknow
   const raw = (rawQuery ?? {}) as Record<string, unknown>;
   const region = await resolveJurisdiction(ctx.knex, raw.jurisdiction_id);
   const q = requestQuerySchema.parse(raw);
+  if (q.service_code && !q.service_request_id) await checkServiceCodes(ctx.knex, region, q.service_code);
   const base = selectPublic(knex, knex('cases as c').where('c.region_id', region));
   if (q.service_request_id) {
     base.whereIn('c.case_no', q.service_request_id);
@@ -59,6 +61,16 @@ export async function findRequests(ctx: AppContext, knex: Knex, rawQuery: unknow
   }
   const rows = (await base.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(MAX_REQUESTS)) as PublicCaseRow[];
   return views(knex, rows);
+}
+
+/**
+ * Codes of the jurisdiction's catalogue: its nodes, retired ones too (their
+ * requests are still there to find), and the default nodes it hides.
+ */
+async function checkServiceCodes(knex: Knex, region: string, codes: string[]): Promise<void> {
+  const tree = await readCatalogue(knex, region);
+  const unknown = codes.filter((c) => !tree.byCode.has(c) && !tree.hidden.includes(c));
+  if (unknown.length) throw new AppError('service_code_invalid', `service_code: ${unknown.join(', ')} is not one of our service codes (GET services).`, { status: 400 });
 }
 
 /** GET /requests/:id: a list of one (the spec's shape), or 404 — also for another jurisdiction's case. */

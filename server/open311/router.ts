@@ -10,6 +10,7 @@ import { formatOf, open311ErrorHandler, open311NotFound, send } from './format.t
 import { resolveJurisdiction } from './jurisdiction.ts';
 import { findRequest, findRequests } from './query.ts';
 import { serviceList } from './services.ts';
+import { readCatalogue } from '../catalogue/index.ts';
 import { documentOpen311Routes } from './docs.ts';
 
 /**
@@ -33,8 +34,8 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
 
   r.get('/services.:format', async (req, res) => {
     const format = formatOf(req);
-    await resolveJurisdiction(ctx.knex, req.query.jurisdiction_id);
-    send(res, format, 'services', serviceList());
+    const region = await resolveJurisdiction(ctx.knex, req.query.jurisdiction_id);
+    send(res, format, 'services', serviceList(await readCatalogue(ctx.read.reader(req), region)));
   });
 
   // Our services have no attributes (metadata=false), so no client needs a definition; say so clearly.

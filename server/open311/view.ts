@@ -3,7 +3,6 @@ import { publicSteps } from '../cases/index.ts';
 import { maskIdNumber, maskPhone } from '../crypto/index.ts';
 import { toW3c } from './fields.ts';
 import { splitMediaUrl } from './media.ts';
-import { isServiceCode, SERVICE_TEXT } from './services.ts';
 
 /**
  * A case as the public sees it through Open311: what the citizen's tracking
@@ -13,7 +12,7 @@ import { isServiceCode, SERVICE_TEXT } from './services.ts';
  * `agency_responsible` is the handling unit's name, not a person.
  */
 export const PUBLIC_COLUMNS = [
-  'c.id', 'c.case_no', 'c.region_id', 'c.status', 'c.category', 'c.title', 'c.description', 'c.location',
+  'c.id', 'c.case_no', 'c.region_id', 'c.status', 'c.category', 'c.category_path', 'c.title', 'c.description', 'c.location',
   'c.created_at', 'c.updated_at', 'c.closed_at',
 ] as const;
 
@@ -23,6 +22,8 @@ export interface PublicCaseRow {
   region_id: string;
   status: string;
   category: string | null;
+  /** Codes and names as at intake: the name a request was taken in under stays its name. */
+  category_path: Array<{ code: string; name: string }> | null;
   title: string;
   description: string | null;
   location: { address?: string; lat?: number; lng?: number } | null;
@@ -100,7 +101,7 @@ export function requestView(row: PublicCaseRow, latestStep: string | undefined) 
     status: closed ? ('closed' as const) : ('open' as const),
     // The reply the citizen got (答复), else where the case stands; both are on the tracking page too.
     status_notes: row.reply_text ? redact(row.reply_text) : (latestStep ?? null),
-    service_name: isServiceCode(code) ? SERVICE_TEXT[code].name : null,
+    service_name: row.category_path?.at(-1)?.name ?? null,
     service_code: code,
     // The spec's limit; a web-form description may be longer (5000).
     description: clip(redact(description ?? row.title), 4000),

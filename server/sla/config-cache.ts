@@ -6,6 +6,7 @@
  * (on this node directly, on the others through a NOTIFY).
  */
 import type { Knex } from 'knex';
+import { ancestry, readParentLinks, type ParentLinks } from '../catalogue/index.ts';
 import { parseClockTime, zoneOffsetMinutes } from './local-time.ts';
 import type { DayKind, WorkCalendar } from './working-time.ts';
 
@@ -33,23 +34,27 @@ interface Raw {
 export interface SlaSnapshot {
   raw: Raw;
   limits: Map<string, LimitRow>;
+  /** The request catalogue's parent links, so a limit set on a branch reaches its leaves. */
+  parents: ParentLinks;
 }
 
 export class SlaConfigCache {
   private raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
   private calendars = new Map<string, WorkCalendar>();
   private limits = new Map<string, LimitRow>();
+  private parents: ParentLinks = new Map();
   private readonly followers = new Set<(s: SlaSnapshot) => void>();
 
   /** The contents now, for a copy in another thread (engine workers run the FEEL functions that read it). */
   snapshot(): SlaSnapshot {
-    return { raw: this.raw, limits: this.limits };
+    return { raw: this.raw, limits: this.limits, parents: this.parents };
   }
 
   /** Replaces the contents with a snapshot taken elsewhere (in an engine worker). */
   restore(s: SlaSnapshot): void {
     this.raw = s.raw;
     this.limits = s.limits;
+    this.parents = s.parents ?? new Map();
     this.calendars.clear();
   }
 
@@ -69,6 +74,7 @@ export class SlaConfigCache {
     const years = await knex('calendar_years').select('region_id', 'year');
     const hours = await knex('office_hours').select('region_id', 'time_zone', 'periods');
     const limits = await knex('sla_limits').select('*');
+    const parents = await readParentLinks(knex);
     const raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
     for (const d of days) {
       if (!raw.days.has(d.region_id)) raw.days.set(d.region_id, new Map());
@@ -95,6 +101,7 @@ export class SlaConfigCache {
       ]),
     );
     this.limits = limitsMap as Map<string, LimitRow>;
+    this.parents = parents;
     for (const fn of this.followers) fn(this.snapshot());
   }
 
@@ -110,14 +117,18 @@ export class SlaConfigCache {
   }
 
   /**
-   * The limits for a case: the region's own row for the category, its
-   * catch-all `*`, then `default`'s row for the category, then its `*`.
+   * The limits for a case: the region's own row for the category or, walking
+   * up the region's request catalogue, for the nearest node above it (a limit
+   * set on 供暖 applies to 供暖不热), then the region's catch-all `*`; then the
+   * same walk through `default`'s rows, then its `*`.
    */
   limitFor(region: string | null | undefined, category: string | null | undefined, urgency: string | null | undefined): LimitRow {
     const r = region || DEFAULT_REGION;
     const c = category || '*';
     const u = urgency || 'normal';
-    for (const k of [key(r, c, u), key(r, '*', u), key(DEFAULT_REGION, c, u), key(DEFAULT_REGION, '*', u)]) {
+    const trail = c === '*' ? [] : ancestry(this.parents, r, c);
+    const keys = [r, DEFAULT_REGION].flatMap((at) => [...trail.map((code) => key(at, code, u)), key(at, '*', u)]);
+    for (const k of keys) {
       const found = this.limits.get(k);
       if (found) return found;
     }

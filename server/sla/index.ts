@@ -15,5 +15,5 @@ export { loadYear, readYear, setOfficeHours, upsertLimits, listLimits, yearBodyS
 export { listBreaches, breachesPerWeek, breachQuerySchema, listProvisional, breachCsvRows, BREACH_CSV_HEADERS } from './breaches.ts';
 export { computeMetrics, metricsForPeriod, metricsQuerySchema } from './metrics.ts';
 export { METRICS } from './metrics-config.ts';
-export { localDay, formatLocal } from './local-time.ts';
+export { localDay, formatLocal, isDay } from './local-time.ts';
 export { caseClocks } from './case-clocks.ts';

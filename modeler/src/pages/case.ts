@@ -1,9 +1,9 @@
 import { h, mount, toast, formValues } from '../lib/dom.ts';
 import { api, ApiError } from '../lib/api.ts';
 import { navigate } from '../lib/router.ts';
-import { createViewer, show, type BpmnInstance } from '../lib/bpmn.ts';
+import type { BpmnInstance } from '../lib/bpmn.ts';
 import { buildFields, readFields, showFieldErrors, type FormField } from '../lib/task-form.ts';
-import { dueState } from '../lib/catalog.ts';
+import { categoryText, dueState } from '../lib/catalog.ts';
 import { t, label, fmtDate, fmtDuration } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
 import { actionText, incidentActions, reasonText, type ActionResult, type Incident } from '../lib/incidents.ts';
@@ -30,6 +30,8 @@ interface CaseDetail {
   definitionId: number;
   status: string;
   category: string;
+  /** The catalogue path as at intake (names as they were then). */
+  categoryPath?: Array<{ code: string; name: string }> | null;
   urgency: string;
   title: string;
   description: string;
@@ -97,7 +99,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
   const taskId = Number(search.get('task'));
   const task = detail.openTasks.find((x) => x.id === taskId) ?? (taskId ? undefined : detail.openTasks.find((x) => x.assignee === session.user.username));
 
-  const canvas = h('div', { class: 'diagram', 'data-test': 'case-diagram' });
+  const canvas = h('div', { class: 'diagram', 'data-test': 'case-diagram' }, h('p', { class: 'muted small diagram-loading' }, t('common.loading')));
   mount(
     outlet,
     h(
@@ -107,7 +109,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
         'div',
         { class: 'page-head' },
         h('h1', null, detail.title, ' ', h('span', { class: `status ${detail.status}` }, label('status', detail.status))),
-        h('div', { class: 'muted' }, detail.caseNo, ' · ', label('category', detail.category), ' · ', label('urgency', detail.urgency), ' · ', fmtDate(detail.createdAt)),
+        h('div', { class: 'muted' }, detail.caseNo, ' · ', categoryText(detail.categoryPath, label('category', detail.category)), ' · ', label('urgency', detail.urgency), ' · ', fmtDate(detail.createdAt)),
       ),
       banner,
       h(
@@ -128,8 +130,11 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
   );
 
   try {
-    const xml = await api<string>('GET', `/definitions/${detail.definitionId}/xml`);
+    // bpmn-js is its own chunk, fetched only now: on a phone link the case, its form and its
+    // actions are usable seconds before the diagram arrives (test/e2e/slow-link.test.ts).
+    const [xml, { createViewer, show }] = await Promise.all([api<string>('GET', `/definitions/${detail.definitionId}/xml`), import('../lib/bpmn.ts')]);
     if (!outlet.isConnected) return;
+    canvas.replaceChildren();
     viewer = createViewer(canvas);
     await show(viewer, xml);
     viewer.get('casePath').show(casePosition(detail));

@@ -1,6 +1,6 @@
 import { h, mount, formValues } from '../lib/dom.ts';
 import { api, ApiError } from '../lib/api.ts';
-import { regionCategories, type Region } from '../lib/catalog.ts';
+import { catalogueChoices, regionCategories, type Region } from '../lib/catalog.ts';
 import { t, label } from '../i18n/index.ts';
 import { errorBox } from './guard.ts';
 import { showFieldErrors } from '../lib/task-form.ts';
@@ -26,8 +26,27 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
   let point: { lat: number; lng: number } | null = null;
 
   const categorySelect = h('select', { name: 'category', required: true });
-  const fillCategories = (regionId: string) =>
-    mount(categorySelect, h('option', { value: '' }, t('common.choose')), regionCategories(regions.find((r) => r.id === regionId)).map((c) => h('option', { value: c.id }, c.name ?? label('category', c.id))));
+  // The region's own catalogue (it may add 供暖 or hide a node), grouped by top-level name; the
+  // default list until a region is chosen or if the catalogue cannot be read. A slower answer
+  // for an earlier region never overwrites a later one, and a choice still offered is kept.
+  let filling = 0;
+  const fillCategories = async (regionId: string) => {
+    const mine = ++filling;
+    const kept = categorySelect.value;
+    let choices: Array<{ id: string; name?: string; group?: string }> = regionCategories(regions.find((r) => r.id === regionId));
+    if (regionId) {
+      mount(categorySelect, h('option', { value: '' }, t('common.choose')));
+      choices = await catalogueChoices(regionId).catch(() => choices);
+      if (mine !== filling) return;
+    }
+    const option = (c: { id: string; name?: string }) => h('option', { value: c.id, selected: c.id === kept }, c.name ?? label('category', c.id));
+    const groups = [...new Set(choices.map((c) => c.group ?? ''))];
+    mount(
+      categorySelect,
+      h('option', { value: '' }, t('common.choose')),
+      groups.map((g) => (g ? h('optgroup', { label: g }, choices.filter((c) => c.group === g).map(option)) : choices.filter((c) => !c.group).map(option))),
+    );
+  };
   const pointText = h('span', { class: 'muted small', 'data-test': 'point' });
   const error = h('div', { class: 'alert error', role: 'alert', hidden: true });
   const field = (name: string, text: string, control: HTMLElement, hint?: string) =>
@@ -41,7 +60,7 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
     field(
       'region',
       t('citizen.region'),
-      h('select', { name: 'region', required: true, onchange: (e: Event) => fillCategories((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name))),
+      h('select', { name: 'region', required: true, onchange: (e: Event) => void fillCategories((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name))),
     ),
     field('category', t('case.category'), categorySelect),
     field('title', t('citizen.summary'), h('input', { name: 'title', maxlength: 200, required: true, placeholder: t('citizen.summaryHint') })),
@@ -57,7 +76,7 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
     error,
     h('button', { type: 'submit', class: 'primary big' }, t('citizen.submit')),
   );
-  fillCategories('');
+  void fillCategories('');
 
   function locate() {
     if (!navigator.geolocation) return;

@@ -3,6 +3,7 @@ import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.ts';
 import { t, label, fmtDate, getLang } from '../i18n/index.ts';
 import { errorBox } from './guard.ts';
+import { categoryText } from '../lib/catalog.ts';
 
 type Row = Record<string, any>;
 
@@ -43,7 +44,7 @@ export async function citizenTrackPage(outlet: HTMLElement, params: Record<strin
       'section',
       { class: 'card stack', 'data-test': 'track-result' },
       h('h2', null, r.title ?? caseNo, ' ', h('span', { class: `status ${r.status}`, 'data-test': 'track-status' }, label('status', r.status))),
-      h('p', { class: 'muted small' }, caseNo, r.category ? ` · ${label('category', r.category)}` : '', r.submittedAt ? ` · ${fmtDate(r.submittedAt)}` : ''),
+      h('p', { class: 'muted small' }, caseNo, r.category ? ` · ${categoryText(r.categoryPath, label('category', r.category))}` : '', r.submittedAt ? ` · ${fmtDate(r.submittedAt)}` : ''),
       h(
         'ol',
         { class: 'timeline', 'data-test': 'track-steps' },

@@ -39,6 +39,8 @@ interface Probe {
   body?: unknown;
   /** multipart with one small JPEG in `file`, or a form-encoded body */
   form?: 'file' | Record<string, string>;
+  /** a file as the body (CSV, XLSX), with its Content-Type */
+  raw?: { type: string; data: string | Blob };
   /** use this token instead of the caller's (logout must not end the caller's shared login) */
   token?: string;
   /** statuses that count as "let through" for this route besides the usual ones (e.g. a route that always answers 404) */
@@ -100,6 +102,13 @@ describe('authorization matrix: every route × role × own/other region, as each
     return body.id;
   }
 
+  /** A region's request catalogue as its export file (what an import probe sends back unchanged). */
+  async function catalogueFile(region: string, ext: 'csv' | 'xlsx'): Promise<Blob> {
+    const res = await fetch(`${t.url}/api/v1/regions/${region}/catalogue.${ext}`, { headers: { authorization: `Bearer ${await tokenOf('admin')}` } });
+    expect(res.status, `export ${region} ${ext}`).to.equal(200);
+    return res.blob();
+  }
+
   /** A task the caller is offered, in a fresh case (for probes that change the task). */
   async function taskFor(c: Caller): Promise<number> {
     if (c === 'dispatcher') return (await newCase(OWN)).taskId;
@@ -121,6 +130,8 @@ describe('authorization matrix: every route × role × own/other region, as each
    */
   const PROBES: Record<string, (side: Side, c: Caller) => Promise<Probe> | Probe> = {
     'GET /healthz': () => ({ path: '/healthz' }),
+    // Prometheus text; without BANGNI_METRICS_TOKEN it answers loopback callers (this test) only.
+    'GET /metrics': () => ({ path: '/metrics' }),
     'GET /api/docs': () => ({ path: '/api/docs' }),
     'GET /api/docs.js': () => ({ path: '/api/docs.js' }),
     'GET /api/openapi.json': () => ({ path: '/api/openapi.json' }),
@@ -128,6 +139,12 @@ describe('authorization matrix: every route × role × own/other region, as each
     'POST /api/v1/auth/logout': async () => ({ path: '/api/v1/auth/logout', token: await login(`${OWN}.dispatcher`) }),
     'GET /api/v1/auth/me': () => ({ path: '/api/v1/auth/me' }),
     'GET /api/v1/regions': () => ({ path: '/api/v1/regions' }),
+    'POST /api/v1/regions': () => {
+      const n = unique();
+      return { path: '/api/v1/regions', body: { id: `matrix-${n}`.toLowerCase(), name: '矩阵旗', casePrefix: `M${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[seq % 26]}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[Math.floor(seq / 26) % 26]}` } };
+    },
+    'PATCH /api/v1/regions/:region': (s) => ({ path: `/api/v1/regions/${regionOf(s)}`, body: { parentCity: s === 'own' ? '呼和浩特市' : '兴安盟' } }),
+    'GET /api/v1/regions/:region/changes': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/changes` }),
     'GET /api/v1/groups': (s) => ({ path: `/api/v1/groups?region=${regionOf(s)}` }),
     'GET /api/v1/users': (s) => ({ path: `/api/v1/users?region=${regionOf(s)}` }),
     'POST /api/v1/users': (s) => ({
@@ -208,6 +225,18 @@ describe('authorization matrix: every route × role × own/other region, as each
     'GET /api/v1/calendar/:region/:year': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/2026` }),
     'PUT /api/v1/calendar/:region/:year': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/2031`, body: { source: 'matrix', days: [] } }),
     'PUT /api/v1/calendar/:region/hours': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/hours`, body: { periods: [['08:30', '12:00'], ['14:30', '17:30']] } }),
+
+    // Imports send the region's own catalogue back unchanged, so the other probes' cases keep their categories.
+    'GET /api/v1/regions/:region/catalogue': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue` }),
+    'PUT /api/v1/regions/:region/catalogue': async (s) => ({
+      path: `/api/v1/regions/${regionOf(s)}/catalogue`, body: { nodes: (await t.call('GET', `/api/v1/regions/${regionOf(s)}/catalogue`)).body.nodes },
+    }),
+    'GET /api/v1/regions/:region/catalogue.csv': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue.csv` }),
+    'PUT /api/v1/regions/:region/catalogue.csv': async (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue.csv`, raw: { type: 'text/csv', data: await catalogueFile(regionOf(s), 'csv') } }),
+    'GET /api/v1/regions/:region/catalogue.xlsx': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue.xlsx` }),
+    'PUT /api/v1/regions/:region/catalogue.xlsx': async (s) => ({
+      path: `/api/v1/regions/${regionOf(s)}/catalogue.xlsx`, raw: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await catalogueFile(regionOf(s), 'xlsx') },
+    }),
 
     'GET /api/v1/audit/cases/:id/verify': (s) => ({ path: `/api/v1/audit/cases/${fxCase(s).id}/verify` }),
     'GET /api/v1/audit/anchors': (s) => ({ path: `/api/v1/audit/anchors?region=${regionOf(s)}` }),
@@ -318,6 +347,9 @@ describe('authorization matrix: every route × role × own/other region, as each
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])], { type: 'image/png' }), '现场.png');
       body = form;
+    } else if (probe.raw) {
+      headers['content-type'] = probe.raw.type;
+      body = probe.raw.data;
     } else if (probe.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(probe.form).toString();

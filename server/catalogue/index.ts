@@ -1,0 +1,11 @@
+export { DEFAULT_REGION, MAX_DEPTH, effectiveTree, flatten, selectableNodes, parentLinks, ancestry } from './tree.ts';
+export type { CatalogueRow, CatalogueNode, CatalogueTree, ParentLinks, Origin } from './tree.ts';
+export { readCatalogue, readParentLinks, replaceCatalogue } from './store.ts';
+export { intakeCategory } from './trail.ts';
+export type { CategoryPath } from './trail.ts';
+export { importCatalogue } from './import.ts';
+export type { CatalogueInput } from './import.ts';
+export { catalogueBodySchema, catalogueBodyDoc, treeView } from './json.ts';
+export { catalogueCsv, CSV_TYPE } from './csv.ts';
+export { catalogueXlsx, XLSX_TYPE } from './xlsx.ts';
+export { CODE_PATTERN, splitKeywords } from './check.ts';
