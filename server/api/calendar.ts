@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
+import { recordChange } from '../admin-log/index.ts';
 import { hoursBodySchema, loadYear, readYear, setOfficeHours, yearBodySchema, type Sla } from '../sla/index.ts';
 import { routes } from './openapi.ts';
 
@@ -28,8 +29,10 @@ export function calendarRouter(ctx: AppContext, sla: Sla): Router {
     summary: 'Office hours of a region', tags: TAGS, roles: ['admin'], body: hoursBodySchema, errors: { 422: ['region_unknown'] },
   }, async (req, res, { body }) => {
     const region = String(req.params.region);
+    const hoursBefore = (await readYear(ctx.knex, sla.cache, region, new Date(ctx.clock.now()).getUTCFullYear())).officeHours;
     await setOfficeHours(ctx.knex, region, body, ctx.clock.now());
     await sla.changed();
+    await recordChange(ctx.knex, { at: ctx.clock.now(), actor: auth.actor(req), regionId: region, entity: 'calendar', key: 'office-hours', before: hoursBefore, after: body });
     res.json({ region, officeHours: body });
   });
 
@@ -38,8 +41,10 @@ export function calendarRouter(ctx: AppContext, sla: Sla): Router {
   }, async (req, res, { body }) => {
     const region = String(req.params.region);
     const year = yearParam.parse(req.params.year);
+    const before = await readYear(ctx.knex, sla.cache, region, year);
     const loaded = await loadYear(ctx.knex, region, year, body, auth.actor(req), ctx.clock.now());
     await sla.changed();
+    await recordChange(ctx.knex, { at: ctx.clock.now(), actor: auth.actor(req), regionId: region, entity: 'calendar', key: String(year), before: before.ownDays.length ? { days: before.ownDays } : null, after: body });
     ctx.logger.info({ region }, `calendar ${region} ${year} loaded by ${auth.actor(req)} (${loaded.days} days)`);
     res.json(await readYear(ctx.knex, sla.cache, region, year));
   });

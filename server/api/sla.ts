@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../audit/index.ts';
+import { recordChange } from '../admin-log/index.ts';
 import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
 import { routes } from './openapi.ts';
 import { readCatalogue } from '../catalogue/index.ts';
@@ -72,9 +73,12 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
     const tree = await readCatalogue(ctx.knex, region);
     const unknown = [...new Set(body.limits.map((l) => l.category))].filter((c) => c !== '*' && !tree.byCode.has(c));
     if (unknown.length) throw invalid('category_unknown', `Not in the request catalogue of ${region}: ${unknown.join(', ')}.`, { categories: unknown });
+    const before = await listLimits(ctx.knex, region);
     const n = await upsertLimits(ctx.knex, region, body, ctx.clock.now());
     await sla.changed();
-    res.json({ region, updated: n, limits: await listLimits(ctx.knex, region) });
+    const after = await listLimits(ctx.knex, region);
+    await recordChange(ctx.knex, { at: ctx.clock.now(), actor: auth.actor(req), regionId: region, entity: 'sla_limits', key: region, before, after });
+    res.json({ region, updated: n, limits: after });
   });
 
   return r;

@@ -9,6 +9,7 @@
 import type { Workbook } from 'exceljs';
 import { catalogueTable, type CellIssue, type TableRow } from './layout.ts';
 import type { CatalogueTree } from './tree.ts';
+import { zipTooBig } from './zip-guard.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const SHEET = '诉求分类';
@@ -34,6 +35,8 @@ export async function catalogueXlsx(tree: CatalogueTree, at: Date): Promise<Buff
 
 /** The rows of the workbook's first sheet, numbered as Excel shows them; or why it cannot be read. */
 export async function readXlsx(bytes: Buffer): Promise<{ rows: TableRow[] } | { issue: CellIssue }> {
+  const tooBig = zipTooBig(bytes);
+  if (tooBig) return { issue: { row: 1, column: '', message: tooBig } };
   const wb = await newWorkbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Directory } from './validate/names.ts';
+import { flatten, readCatalogue } from '../catalogue/index.ts';
 
 /**
  * The names a model deployed to a region may use: that region's units (groups) and active
@@ -14,7 +15,7 @@ export async function deployDirectory(knex: Knex, regionId: string, processKey: 
       knex('users').where({ region_id: regionId, active: true }).pluck('username'),
       knex('regions').where({ id: regionId }).first('name'),
     ]);
-    return { groups: new Set(groups), users: new Set(users), regionName: region?.name ?? regionId };
+    return { groups: new Set(groups), users: new Set(users), categories: await catalogueCodes(knex, regionId), regionName: region?.name ?? regionId };
   }
   const runners: string[] = await knex('groups as g')
     .where('g.region_id', '<>', 'default')
@@ -28,5 +29,10 @@ export async function deployDirectory(knex: Knex, regionId: string, processKey: 
     codes.get(row.code)!.add(row.region_id);
   }
   const everywhere = [...codes.entries()].filter(([, regions]) => regions.size === runners.length).map(([code]) => code);
-  return { groups: new Set(everywhere), users: new Set(), regionName: `every region that runs the shared process (${runners.length})` };
+  return { groups: new Set(everywhere), users: new Set(), categories: await catalogueCodes(knex, 'default'), regionName: `every region that runs the shared process (${runners.length})` };
+}
+
+/** Every code of the region's effective catalogue, retired ones included (their old cases still run). */
+async function catalogueCodes(knex: Knex, regionId: string): Promise<Set<string>> {
+  return new Set(flatten(await readCatalogue(knex, regionId)).map((n) => n.code));
 }

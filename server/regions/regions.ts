@@ -29,6 +29,11 @@ export const STEERING_UNITS: Array<[string, string]> = [['dispatchers', '派单�
 export async function ensureRegions(knex: Knex, opts: { demo?: boolean } = { demo: true }): Promise<void> {
   const rows = opts.demo === false ? [DEFAULT_REGION] : REGIONS;
   await knex('regions').insert(rows.map((r) => ({ ...r }))).onConflict('id').ignore();
+  // Like a region an admin creates, each has its steering units from the start.
+  const regions = rows.filter((r) => r.id !== DEFAULT_REGION.id);
+  if (regions.length) {
+    await knex('groups').insert(regions.flatMap((r) => STEERING_UNITS.map(([code, name]) => ({ region_id: r.id, code, name })))).onConflict(['region_id', 'code']).ignore();
+  }
 }
 
 const validZone = (tz: string) => {

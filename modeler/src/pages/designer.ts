@@ -275,15 +275,26 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
   if (first) await open(first);
 }
 
-/** Units and active staff of a region as the deploy checks them; null for the shared default (checked per region by the server) or when unreadable. */
+type CatalogueNode = { code: string; children: CatalogueNode[] };
+
+/** Units, active staff and catalogue codes of a region as the deploy checks them; null for the shared default (checked per region by the server) or when unreadable. */
 async function loadDirectory(region: string, regionName: string): Promise<Directory | null> {
   if (region === 'default') return null;
   try {
-    const [groups, users] = await Promise.all([
+    const [groups, users, catalogue] = await Promise.all([
       api<{ items: Array<{ code: string }> }>('GET', `/groups${query({ region })}`),
       api<{ items: Array<{ username: string }> }>('GET', `/users${query({ region })}`),
+      api<{ nodes: CatalogueNode[] }>('GET', `/regions/${encodeURIComponent(region)}/catalogue`),
     ]);
-    return { groups: new Set(groups.items.map((g) => g.code)), users: new Set(users.items.map((u) => u.username)), regionName };
+    const codes = new Set<string>();
+    const collect = (nodes: CatalogueNode[]): void => {
+      for (const n of nodes) {
+        codes.add(n.code);
+        collect(n.children);
+      }
+    };
+    collect(catalogue.nodes);
+    return { groups: new Set(groups.items.map((g) => g.code)), users: new Set(users.items.map((u) => u.username)), categories: codes, regionName };
   } catch {
     return null;
   }

@@ -11,15 +11,17 @@ import { walk } from './walk.ts';
 
 export interface NameRef {
   elementId: string;
-  kind: 'group' | 'user';
+  kind: 'group' | 'user' | 'category';
   name: string;
-  /** where the name was written: the attribute, or the form field whose choices name units */
-  via: 'candidateGroups' | 'candidateUsers' | 'assignee' | `form field ${string}`;
+  /** where the name was written: the attribute, the form field whose choices name units, or a condition */
+  via: 'candidateGroups' | 'candidateUsers' | 'assignee' | 'condition' | `form field ${string}`;
 }
 
 export interface Directory {
   groups: ReadonlySet<string>;
   users: ReadonlySet<string>;
+  /** codes of the region's request catalogue (retired ones too: old cases still carry them); absent: not checked */
+  categories?: ReadonlySet<string>;
   /** what the region is called in messages */
   regionName?: string;
 }
@@ -77,6 +79,17 @@ export function namesInModel(definitions: unknown): NameRef[] {
       }
     }
   }
+  // A condition that compares the case's category with a code: `category = "road"`, `category != "GN01"`,
+  // `category in ["road", "facility"]`. A code the catalogue does not have makes the branch dead.
+  for (const { element, ownerId } of walk(definitions)) {
+    if (element.$type !== 'bpmn:SequenceFlow' || !ownerId) continue;
+    const body = element.conditionExpression?.body;
+    if (typeof body !== 'string') continue;
+    for (const m of body.matchAll(/\bcategory\s*!?=\s*"([^"]*)"/g)) add({ elementId: ownerId, kind: 'category', name: m[1]!, via: 'condition' });
+    for (const m of body.matchAll(/\bcategory\s+in\s*\[([^\]]*)\]/g)) {
+      for (const code of m[1]!.matchAll(/"([^"]*)"/g)) add({ elementId: ownerId, kind: 'category', name: code[1]!, via: 'condition' });
+    }
+  }
   return refs;
 }
 
@@ -85,7 +98,12 @@ export function checkNames(refs: NameRef[], directory: Directory): Problem[] {
   const problems: Problem[] = [];
   const where = directory.regionName ? ` of ${directory.regionName}` : ' of this region';
   for (const ref of refs) {
-    if (ref.kind === 'group') {
+    if (ref.kind === 'category') {
+      if (!directory.categories || directory.categories.has(ref.name)) continue;
+      const hint = nearest(ref.name, directory.categories);
+      problems.push(problem(ref.elementId, 'category-unknown',
+        `"${ref.name}" (condition) is not a code of the request catalogue${where}: the branch could never be taken.${hint ? ` Did you mean "${hint}"?` : ''}`));
+    } else if (ref.kind === 'group') {
       if (directory.groups.has(ref.name) || BUILT_IN_GROUPS.has(ref.name)) continue;
       const hint = nearest(ref.name, directory.groups);
       problems.push(problem(ref.elementId, 'unit-unknown',

@@ -74,6 +74,23 @@ describe('deploy: every unit and user a model names exists in the region', funct
     expect((await deploy('default', task('camunda:candidateGroups="city-management"'), 'admin')).status).to.equal(201);
   });
 
+  it('a condition comparing the category with a code the catalogue does not have is refused', async () => {
+    const branch = (condition: string) =>
+      around('choose', `<bpmn:exclusiveGateway id="choose" default="toOther" />
+        <bpmn:userTask id="roadTask" name="道路" camunda:candidateGroups="dispatchers" />
+        <bpmn:userTask id="otherTask" name="其他" camunda:candidateGroups="dispatchers" />
+        <bpmn:endEvent id="end2" />
+        <bpmn:sequenceFlow id="toRoad" sourceRef="choose" targetRef="roadTask"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+        <bpmn:sequenceFlow id="toOther" sourceRef="choose" targetRef="otherTask" />
+        <bpmn:sequenceFlow id="roadDone" sourceRef="roadTask" targetRef="end2" />`, 'names-cond').replace('id="toEnd" sourceRef="choose"', 'id="toEnd" sourceRef="otherTask"');
+    const bad = await deploy('yuquan', branch('=category = "raod" or category in ["facility", "santiation"]'));
+    expect(bad.status, bad.text).to.equal(422);
+    const found = bad.body.error.details.problems.map((p: { elementId: string; rule: string; message: string }) => `${p.elementId} ${p.rule} ${p.message.split('"')[1]}`);
+    expect(found).to.have.members(['toRoad category-unknown raod', 'toRoad category-unknown santiation']);
+    expect(bad.body.error.details.problems[0].message).to.include('Did you mean "road"');
+    expect((await deploy('yuquan', branch('=category = "road" or category in ["facility", "sanitation"]'))).status).to.equal(201);
+  });
+
   it('a process file with an unknown unit still deploys at start-up, with a warning in the log', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangni-names-'));
     fs.mkdirSync(path.join(dir, 'naiman'));

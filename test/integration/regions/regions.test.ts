@@ -56,4 +56,19 @@ describe('regions are data an admin edits', function () {
     expect(created.before).to.equal(null);
     expect((await t.call('GET', '/api/v1/regions/keyouqian/changes', { as: 'yuquan.auditor' })).status).to.equal(403);
   });
+
+  it('SLA limits, office hours, units and staff changes are on the change log too', async () => {
+    expect((await t.call('PUT', '/api/v1/sla/limits/keyouqian', { as: 'admin', body: { limits: [{ category: 'road', urgency: 'normal', response: 'PT4H', resolution: 'P5D' }] } })).status).to.equal(200);
+    expect((await t.call('PUT', '/api/v1/calendar/keyouqian/hours', { as: 'admin', body: { periods: [['08:00', '12:00'], ['14:30', '18:00']] } })).status).to.equal(200);
+    expect((await t.call('PUT', '/api/v1/groups/keyouqian/township-office', { as: 'admin', body: { name: '乡镇办' } })).status).to.equal(200);
+    const staff = await t.call('POST', '/api/v1/users', { as: 'admin', body: { username: 'keyouqian.clerk', password: 'clerk-pass-01', displayName: '办事员', role: 'handler', region: 'keyouqian', groups: ['township-office'] } });
+    expect(staff.status, staff.text).to.equal(201);
+    const log = (await t.call('GET', '/api/v1/regions/keyouqian/changes', { as: 'admin' })).body.items as Array<{ entity: string; key: string; before: any; after: any }>;
+    const limits = log.find((c) => c.entity === 'sla_limits')!;
+    expect(limits.after.find((l: { category: string; region: string }) => l.category === 'road' && l.region === 'keyouqian')).to.include({ response: 'PT4H', resolution: 'P5D' });
+    expect(log.find((c) => c.entity === 'calendar' && c.key === 'office-hours')!.after.periods).to.deep.equal([['08:00', '12:00'], ['14:30', '18:00']]);
+    expect(log.find((c) => c.entity === 'group')).to.deep.include({ key: 'township-office', before: null });
+    expect(log.find((c) => c.entity === 'user')!.after).to.include({ username: 'keyouqian.clerk', role: 'handler' });
+    expect(JSON.stringify(log)).to.not.include('clerk-pass-01');
+  });
 });
