@@ -73,7 +73,10 @@ describe('e2e: a case worker claims and completes a task through its form', func
     await page.goto('/tasks');
     await page.click(`tr[data-task-id="${task.id}"] [data-action=assign]`);
     await page.selectOption(`tr[data-task-id="${task.id}"] select[name=assignee]`, 'yuquan.handler');
+    // Wait for the server's answer: the row's own assignee picker already shows the name before it is saved.
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tasks/${task.id}/assign`) && r.request().method() === 'POST');
     await page.click(`tr[data-task-id="${task.id}"] [data-action=assign-ok]`);
+    expect((await saved).status()).to.equal(200);
     await page.waitForFunction((id) => document.querySelector(`tr[data-task-id="${id}"]`)?.textContent?.includes('yuquan.handler'), task.id);
     expect((await openTask(t, caseId, 'verify')).assignee).to.equal('yuquan.handler');
   });
