@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { recordChange } from '../admin-log/index.ts';
 import { AppError, conflict, notFound } from '../errors/index.ts';
+import { isTimeZone } from '../clock/index.ts';
 
 /**
  * The demo regions (旗县区 of the glossary), seeded on a demo start; `default` — the shared
@@ -36,20 +37,12 @@ export async function ensureRegions(knex: Knex, opts: { demo?: boolean } = { dem
   }
 }
 
-const validZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const fields = {
   name: z.string().trim().min(1).max(40).describe('The region\'s name as citizens know it, e.g. 科尔沁右翼前旗'),
   casePrefix: z.string().regex(/^[A-Z]{2,4}$/, '2–4 capital letters, e.g. KQ').describe('Case numbers start with it: KQ20261201000123'),
   parentCity: z.string().trim().max(40).nullable().optional().describe('The city or league (盟) it belongs to'),
-  timeZone: z.string().refine(validZone, 'an IANA time zone such as Asia/Shanghai').optional().describe('Case numbers and date filters follow it (default Asia/Shanghai)'),
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai').optional().describe('Case numbers and date filters follow it (default Asia/Shanghai)'),
 };
 export const newRegionSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and -, 2–40 characters, e.g. keyouqian').describe('Stable id used in URLs and data; cannot change'),

@@ -10,6 +10,7 @@ import { isDay, parseClockTime, yearOf } from './local-time.ts';
 import { isLimit } from './limits.ts';
 import type { SlaConfigCache } from './config-cache.ts';
 import { isWorkday } from './working-time.ts';
+import { isTimeZone } from '../clock/index.ts';
 
 export const yearBodySchema = z.object({
   source: z.string().max(300).optional(),
@@ -25,7 +26,7 @@ export const yearBodySchema = z.object({
 });
 
 export const hoursBodySchema = z.object({
-  timeZone: z.string().default('Asia/Shanghai').refine(validZone, 'an IANA time zone such as Asia/Shanghai'),
+  timeZone: z.string().default('Asia/Shanghai').refine(isTimeZone, 'an IANA time zone such as Asia/Shanghai'),
   periods: z
     .array(z.tuple([z.string(), z.string()]))
     .min(1)
@@ -127,15 +128,6 @@ export async function listLimits(knex: Knex, region: string) {
 
 function clock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function validPeriods(periods: Array<[string, string]>): boolean {

@@ -3,14 +3,9 @@ import { api } from '../../lib/api.ts';
 import { t } from '../../i18n/index.ts';
 import { clearFormError, errorSlot, field, showFormError, valueOf } from './form.ts';
 
-/** A region as GET /regions answers it. */
-export interface RegionView {
-  id: string;
-  name: string;
-  casePrefix: string;
-  parentCity: string | null;
-  timeZone: string;
-}
+/** A region as GET /regions answers it (the server's own type). */
+export type { RegionView } from '../../../../server/regions/regions.ts';
+import type { RegionView } from '../../../../server/regions/regions.ts';
 
 /**
  * The regions card: the list, and one form that creates a region or, after "edit" on a row,
