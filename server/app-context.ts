@@ -5,6 +5,7 @@ import type { CaseRuntime } from './cases/index.ts';
 import type { Sealer } from './crypto/index.ts';
 import type { ReadRouting } from './db/index.ts';
 import type { Throttle } from './throttle/index.ts';
+import type { RegionRules } from './rules/index.ts';
 import type { Logger, LogScope } from './log/index.ts';
 
 /** What routers receive: built once by createApp. */
@@ -25,4 +26,6 @@ export interface AppContext {
   read: ReadRouting;
   /** Login lockouts and request limits of the public routes (server/throttle). */
   throttle: Throttle;
+  /** Each region's side-task rules and 三率 definitions (server/rules). */
+  rules: RegionRules;
 }

@@ -21,10 +21,13 @@ import { DATABASE_RETRY_AFTER_S } from './errors/index.ts';
 import { authRouter } from './api/auth.ts';
 import { usersRouter } from './api/users.ts';
 import { regionsRouter } from './api/regions.ts';
+import { unitsRouter } from './api/units.ts';
 import { definitionsRouter } from './api/definitions.ts';
 import { casesRouter } from './api/cases.ts';
+import { duplicatesRouter } from './api/duplicates.ts';
 import { tasksRouter } from './api/tasks.ts';
 import { trackRouter } from './api/track.ts';
+import { NotificationSender, logTransport, useNoticeSettings, withReplyNotices, type SenderOptions, type Transport } from './notify/index.ts';
 import { documentRoute, openApiRouter } from './api/openapi.ts';
 import { DOCS_PAGE, DOCS_SCRIPT } from './api/docs-page.ts';
 import { noStore, securityHeaders } from './api/headers.ts';
@@ -45,6 +48,8 @@ import type { PoolOptions } from './sandbox/index.ts';
 import type { CaseLimits } from './cases/index.ts';
 import { createThrottle, type ThrottleLimits } from './throttle/index.ts';
 import { dummyPasswordHash } from './auth/index.ts';
+import { createRules } from './rules/index.ts';
+import { rulesRouter } from './api/rules.ts';
 
 /**
  * The checkout: the nearest folder above this file with a package.json — the
@@ -92,12 +97,16 @@ export interface AppDeps {
   throttle?: Partial<ThrottleLimits> | false;
   /** express `trust proxy` (main.ts reads BANGNI_TRUST_PROXY): whose X-Forwarded-For gives the client address; default off. */
   trustProxy?: boolean | number | string;
+  /** Citizens' SMS: the transport (main.ts builds it from BANGNI_NOTIFY_*; absent: the log transport), the tracking page's public address, the sender's retry settings. */
+  notify?: { transport?: Transport; publicUrl?: string; sender?: Partial<Pick<SenderOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'leaseMs' | 'batch' | 'intervalMs'>> };
 }
 
 export interface App {
   express: express.Express;
   ctx: AppContext;
   scheduler: Scheduler;
+  /** Sends the notification outbox (started with the background work). */
+  notifier: NotificationSender;
   /** SLA calendars, clocks and the periodic sweep. */
   sla: Sla;
   /** Migrates, seeds, deploys the process files; runs no case step. Starts background work too when `background`. */
@@ -134,6 +143,11 @@ export function createApp(deps: AppDeps): App {
   // Yesterday's chain heads of each region, signed (issue 11): what auditors download and keep elsewhere.
   const anchorJob = { job: 'audit-anchor', run: () => anchorYesterday(knex, clock.now()) };
   const sla = createSla({ knex, clock, node, log, listen: (c, fn) => db.listen(c, fn), notify: (c, p) => db.notify(c, p), daily: [purge, keys, throttleJob, anchorJob], metrics });
+  if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
+  const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
+  // Citizens' SMS (issue 13 item 6): queued in the steps' transactions, sent from the outbox in the background.
+  useNoticeSettings(knex, { publicUrl: deps.notify?.publicUrl });
+  const notifier = new NotificationSender({ knex, clock, sealer, node, log, transport: deps.notify?.transport ?? logTransport(log), ...deps.notify?.sender });
   const runtime = createCaseRuntime({
     knex,
     clock,
@@ -142,7 +156,7 @@ export function createApp(deps: AppDeps): App {
     limits: deps.caseLimits,
     logs,
     metrics,
-    onStep: sla.onStep,
+    onStep: withReplyNotices(sla.onStep, sealer),
     // A commit set an earlier wake-up: wake our own loop, and other nodes via NOTIFY.
     onWakeChanged: (at) => {
       scheduler?.poke();
@@ -153,11 +167,11 @@ export function createApp(deps: AppDeps): App {
   sla.cache.follow((snapshot) => runtime.runner.configure(snapshot));
   metrics.watch({ engine: runtime.runner, pools: { primary: knex, ...(deps.readDb && { replica: deps.readDb.knex }) }, dueTimers: () => dueTimerCount(knex, clock.now()) });
   const auth = createGuard(knex, clock, { notify: (c, p) => db.notify(c, p) });
-  if (!deps.secretKey) log('warning: no secret key given: contact data is sealed with the public development key (demo and tests only)');
-  const sealer = createSealer(deps.secretKey ?? DEVELOPMENT_KEY, { development: !deps.secretKey });
   const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
   const throttle = createThrottle({ db, clock, sealer, limits: deps.throttle });
-  const ctx: AppContext = { knex, clock, auth, runtime, log, logger: logs.logger, logScope: logs.scope, sealer, read, throttle };
+  // Rules travel with the SLA configuration: one reload, one NOTIFY, one copy in every engine worker.
+  const rules = createRules({ knex, clock, cache: sla.cache.rules, reload: () => sla.load(), changed: () => sla.changed() });
+  const ctx: AppContext = { knex, clock, auth, runtime, log, logger: logs.logger, logScope: logs.scope, sealer, read, throttle, rules };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 
   const app = express();
@@ -181,8 +195,11 @@ export function createApp(deps: AppDeps): App {
   api.use(authRouter(ctx));
   api.use(usersRouter(ctx));
   api.use(regionsRouter(ctx));
+  api.use(rulesRouter(ctx));
+  api.use(unitsRouter(ctx));
   api.use(definitionsRouter(ctx));
   api.use(casesRouter(ctx));
+  api.use(duplicatesRouter(ctx));
   api.use(tasksRouter(ctx));
   api.use(trackRouter(ctx));
   api.use(slaRouter(ctx, sla));
@@ -223,6 +240,7 @@ export function createApp(deps: AppDeps): App {
     express: app,
     ctx,
     scheduler,
+    notifier,
     sla,
     async start(opts = {}) {
       const dir = deps.processesDir === undefined ? path.join(REPO_ROOT, 'processes') : deps.processesDir;
@@ -252,9 +270,11 @@ export function createApp(deps: AppDeps): App {
       background = true;
       await scheduler.start();
       await sla.startBackground();
+      await notifier.start();
     },
     async stop() {
       if (background) await scheduler.stop();
+      if (background) await notifier.stop();
       if (background) await sla.stop();
       await runtime.runner.stop();
     },

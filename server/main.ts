@@ -5,6 +5,7 @@ import { systemClock } from './clock/index.ts';
 import { loadConfig } from './config/index.ts';
 import { shutdownInPhases, trackHttp, type ClosingServer } from './shutdown/index.ts';
 import { createLogs, type Logger } from './log/index.ts';
+import { httpTransport } from './notify/index.ts';
 
 /** The process's logger once main() made it: the last catch below logs through it too. */
 let logger: Logger | undefined;
@@ -29,6 +30,10 @@ async function main(): Promise<void> {
     db, readDb, clock: systemClock, demo: config.demo, node, logs, metricsToken: config.metricsToken,
     secretKey: config.secretKey, auditKey: config.auditKey, anchorKey: config.anchorKey, adminPassword: config.adminPassword,
     retentionDays: config.retentionDays, engine: config.engine, caseLimits: config.caseLimits, throttle: config.throttle, trustProxy: config.trustProxy,
+    notify: {
+      publicUrl: config.notify.publicUrl,
+      transport: config.notify.transport === 'http' ? httpTransport({ url: config.notify.url!, token: config.notify.token }) : undefined,
+    },
   });
   // Start-up runs no case step; the scheduler starts once the server listens, so a bad case can never keep the node down.
   await app.start();
@@ -63,6 +68,8 @@ async function main(): Promise<void> {
           // The case being fired is saved; the rest of the due backlog stays due for the next start or another node.
           { name: 'scheduler', stop: () => app.scheduler.stop() },
           { name: 'sla jobs', stop: () => app.sla.stop() },
+          // The batch being sent is settled; the rest stays pending for the next start or another node.
+          { name: 'notifications', stop: () => app.notifier.stop() },
         ],
         // Steps still running (each within its time budget) finish before the workers are ended.
         [{ name: 'engine steps', stop: () => runner.drain(), holding: () => `${runner.pending} step(s)` }],

@@ -12,10 +12,14 @@ import { incidentsPage } from './pages/incidents.ts';
 import { INCIDENT_VIEWERS, refreshIncidentBadge } from './lib/incidents.ts';
 import { citizenSubmitPage } from './pages/citizen-submit.ts';
 import { citizenTrackPage } from './pages/citizen-track.ts';
+import { intakePage, INTAKE_ROLES } from './pages/intake.ts';
+import { casesPage, CASE_LIST_ROLES } from './pages/cases.ts';
 
 route('/', homePage);
 route('/login', loginPage);
 route('/tasks', tasksPage);
+route('/intake', intakePage);
+route('/cases', casesPage);
 route('/cases/:id', lazy(() => import('./pages/case.ts'), 'casePage'));
 route('/designer', lazy(() => import('./pages/designer.ts'), 'designerPage'));
 route('/audit', auditPage);
@@ -31,6 +35,9 @@ function navLinks(): Array<[string, string]> {
   const links: Array<[string, string]> = [];
   if (user) {
     if (['dispatcher', 'handler', 'leader', 'admin'].includes(user.role)) links.push(['/tasks', t('nav.tasks')]);
+    // The 12345 desk: taking calls, and finding any case (closed ones too).
+    if (INTAKE_ROLES.includes(user.role)) links.push(['/intake', t('nav.intake')]);
+    if (CASE_LIST_ROLES.includes(user.role)) links.push(['/cases', t('nav.cases')]);
     if (['designer', 'admin'].includes(user.role)) links.push(['/designer', t('nav.designer')]);
     if (['auditor', 'admin'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
     if (INCIDENT_VIEWERS.includes(user.role)) links.push(['/incidents', t('nav.incidents')]);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 
-export type ChangeEntity = 'region' | 'group' | 'user' | 'sla_limits' | 'calendar' | 'catalogue';
+export type ChangeEntity = 'region' | 'group' | 'user' | 'sla_limits' | 'calendar' | 'catalogue' | 'rules';
 
 /**
  * One row per change to a region's set-up, written in the transaction that makes the change:
@@ -25,7 +25,7 @@ export async function recordChange(
 
 export const changeQuerySchema = z.object({
   region: z.string().max(40).optional(),
-  entity: z.enum(['region', 'group', 'user', 'sla_limits', 'calendar', 'catalogue']).optional(),
+  entity: z.enum(['region', 'group', 'user', 'sla_limits', 'calendar', 'catalogue', 'rules']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

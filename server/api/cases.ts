@@ -5,7 +5,7 @@ import { CASE_WORKERS } from '../auth/index.ts';
 import {
   addAttachment, addComment, attachmentFieldsSchema, caseContactRow, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
   mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
-  submitCase, transferEmergency, transferSchema,
+  submitCase, transferEmergency, transferSchema, urgeCase, urgeSchema,
 } from '../cases/index.ts';
 import { addCoHandlers, coHandlersSchema } from '../tasks/index.ts';
 import { caseClocks } from '../sla/index.ts';
@@ -54,7 +54,7 @@ export function casesRouter(ctx: AppContext): Router {
     if (query.region) auth.checkRegion(req, query.region);
     const user = auth.user(req);
     if (query.phone && user.role !== 'dispatcher' && user.role !== 'admin') throw new AppError('forbidden', 'Only dispatchers search by phone number.', { status: 403 });
-    res.json(await listCases(ctx.read.reader(req), auth.regions(req), query, { phoneHash: query.phone ? phoneHash(ctx.sealer, query.phone) : undefined, viewer: user }));
+    res.json(await listCases(ctx.read.reader(req), auth.regions(req), query, { now: ctx.clock.now(), phoneHash: query.phone ? phoneHash(ctx.sealer, query.phone) : undefined, viewer: user }));
   });
 
   api.get('/cases/:id', {
@@ -69,7 +69,8 @@ export function casesRouter(ctx: AppContext): Router {
     const { contact, unmasked } = contactFor(user, ctx.sealer, row);
     await logUnmaskedView(ctx.knex, ctx.clock.now(), { actor: user.username, caseId: id, regionId: row.region_id, fields: unmasked, purpose: 'case detail' });
     // The server's now: the page judges "overdue" by the clock that records breaches, not the browser's.
-    res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now() });
+    // The region's 转办 targets (server/rules), so the transfer form offers what the route accepts.
+    res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now(), transferTargets: ctx.rules.cached(row.region_id).transferTargets });
   });
 
   api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, scope: 'case', roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {
@@ -104,6 +105,14 @@ export function casesRouter(ctx: AppContext): Router {
     res.json(await leaderClaim(ctx, id, auth.actor(req), body.note));
   });
 
+  api.post('/cases/:id/urge', {
+    summary: '督办/催办: urge the unit holding the case (督办 with a due time); marks its open tasks and the timeline', tags: TAGS, scope: 'case', roles: ['leader', 'dispatcher', 'admin'], body: urgeSchema,
+    errors: { 404: ['not_found'], 409: ['case_not_open', 'nothing_to_urge'], 422: ['validation_failed', 'due_in_past'] },
+  }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
+    res.json(await urgeCase(ctx, id, auth.actor(req), body));
+  });
+
   api.post('/cases/:id/co-handlers', {
     summary: '协办: open co-handling tasks for other units beside the lead unit (主办)', tags: TAGS, scope: 'case', roles: ['dispatcher', 'leader', 'admin'], body: coHandlersSchema, status: 201,
     errors: CASE_ERRORS,
@@ -113,7 +122,8 @@ export function casesRouter(ctx: AppContext): Router {
   });
 
   api.post('/cases/:id/transfer', {
-    summary: '转110/119/120/122: emergency transfer; the case closes at once with the reason', tags: TAGS, scope: 'case', roles: ['dispatcher', 'admin'], body: transferSchema, errors: CASE_ERRORS,
+    summary: '转110/119/120/122: emergency transfer to a target of the region\'s rules; the case closes at once with the reason', tags: TAGS, scope: 'case', roles: ['dispatcher', 'admin'], body: transferSchema,
+    errors: { ...CASE_ERRORS, 422: ['validation_failed'] },
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));
     res.json(await transferEmergency(ctx, id, auth.actor(req), body));
@@ -140,7 +150,7 @@ export function casesRouter(ctx: AppContext): Router {
     errors: { 404: ['not_found'], 409: ['reopen_not_allowed'], 422: ['validation_failed'] },
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));
-    res.json(await reopenCase(ctx.runtime, id, auth.actor(req), body));
+    res.json(await reopenCase(ctx.runtime, id, auth.actor(req), body, ctx.rules));
   });
 
   return r;

@@ -5,7 +5,7 @@ import {
   catalogueBodyDoc, catalogueBodySchema, catalogueCsv, catalogueXlsx, CSV_TYPE, importCatalogue, readCatalogue, treeView, XLSX_TYPE, type CatalogueInput,
 } from '../catalogue/index.ts';
 import { AppError } from '../errors/index.ts';
-import type { Sla } from '../sla/index.ts';
+import { regionDay, type Sla } from '../sla/index.ts';
 import { contentDisposition } from './headers.ts';
 import { routes } from './openapi.ts';
 
@@ -32,7 +32,8 @@ export function catalogueRouter(ctx: AppContext, sla: Sla): Router {
   const { auth } = ctx;
   const api = routes(r, auth);
   const region = (req: Request) => String(req.params.region);
-  const fileName = (req: Request, ext: string) => `诉求分类-${region(req)}-${ctx.clock.now().toISOString().slice(0, 10)}.${ext}`;
+  // Named by the region's own date, not the UTC one.
+  const fileName = async (req: Request, ext: string) => `诉求分类-${region(req)}-${await regionDay(ctx.knex, region(req), ctx.clock.now())}.${ext}`;
 
   const replaced = async (req: Request, input: CatalogueInput) => {
     const tree = await importCatalogue(ctx.knex, region(req), input, auth.actor(req), ctx.clock.now());
@@ -66,7 +67,7 @@ export function catalogueRouter(ctx: AppContext, sla: Sla): Router {
   }, async (req, res) => {
     const tree = await readCatalogue(ctx.read.reader(req), region(req));
     res.setHeader('content-type', `${CSV_TYPE}; charset=utf-8`);
-    res.setHeader('content-disposition', contentDisposition('attachment', fileName(req, 'csv')));
+    res.setHeader('content-disposition', contentDisposition('attachment', await fileName(req, 'csv')));
     res.send(catalogueCsv(tree));
   });
 
@@ -83,7 +84,7 @@ export function catalogueRouter(ctx: AppContext, sla: Sla): Router {
   }, async (req, res) => {
     const tree = await readCatalogue(ctx.read.reader(req), region(req));
     res.setHeader('content-type', XLSX_TYPE);
-    res.setHeader('content-disposition', contentDisposition('attachment', fileName(req, 'xlsx')));
+    res.setHeader('content-disposition', contentDisposition('attachment', await fileName(req, 'xlsx')));
     res.send(await catalogueXlsx(tree, ctx.clock.now()));
   });
 

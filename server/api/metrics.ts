@@ -13,7 +13,9 @@ export function metricsRouter(ctx: AppContext): Router {
     summary: '三率 (响应率, 解决率, 满意率), 按期办结率, volumes', tags: ['sla'], roles: ['auditor', 'admin'], query: metricsQuerySchema,
   }, async (req, res, { query }) => {
     if (query.region) auth.checkRegion(req, query.region);
-    res.json(await metricsForPeriod(ctx.read.reader(req), auth.regions(req), query, ctx.clock.now()));
+    // Each case is counted by its region's 三率 definitions (server/rules); `of` refreshes a stale copy first.
+    await ctx.rules.of(query.region);
+    res.json(await metricsForPeriod(ctx.read.reader(req), auth.regions(req), query, ctx.clock.now(), (region) => ctx.rules.cached(region)));
   });
 
   return r;

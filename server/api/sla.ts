@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { toCsv } from '../audit/index.ts';
 import { recordChange } from '../admin-log/index.ts';
-import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, upsertLimits, type Sla } from '../sla/index.ts';
+import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, limitsBodySchema, listBreaches, listLimits, listProvisional, regionDay, upsertLimits, type Sla } from '../sla/index.ts';
 import { routes } from './openapi.ts';
 import { readCatalogue } from '../catalogue/index.ts';
 import { invalid } from '../errors/index.ts';
@@ -29,7 +29,9 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
     const now = ctx.clock.now();
     if (q.format === 'csv') {
       const { items } = await listBreaches(ctx.read.reader(req), scope, q, now, { all: true });
-      const name = `sla-${q.kind}-${q.region ?? 'all'}-${now.toISOString().slice(0, 10)}.csv`;
+      // Named by the region's own date (a file saved at 07:00 in Beijing is of today, not of yesterday's UTC date).
+      const day = await regionDay(ctx.knex, q.region ?? (scope !== 'all' && scope.length === 1 ? scope[0] : null), now);
+      const name = `sla-${q.kind}-${q.region ?? 'all'}-${day}.csv`;
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="${name}"`);
       res.send(toCsv(BREACH_CSV_HEADERS, breachCsvRows(items)));
@@ -65,7 +67,7 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
   });
 
   api.put('/sla/limits/:region', {
-    summary: 'Set the limits of a region (category: a node code of its request catalogue, a branch for all below it, or `*`)',
+    summary: 'Set the limits of a region (category: a node code of its request catalogue, a branch for all below it, or `*`); `remove` drops the region\'s own rows so they inherit again',
     tags: TAGS, roles: ['admin'], body: limitsBodySchema, errors: { 404: ['not_found'], 422: ['category_unknown'] },
   }, async (req, res, { body }) => {
     const region = String(req.params.region);

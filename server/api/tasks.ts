@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
 import { AppError } from '../errors/index.ts';
 import {
-  assignSchema, assignTask, claimTask, completeTask, extensionSchema, getTaskWithCase, listTasks, mayWork, requestExtension, returnSchema, returnTask, taskQuerySchema, unclaimTask,
+  assignSchema, assignTask, claimTask, completeTask, extensionSchema, forwardSchema, forwardTask, getTaskWithCase, listTasks, mayWork, requestExtension, returnSchema, returnTask, taskQuerySchema, unclaimTask,
   type TaskScope,
 } from '../tasks/index.ts';
 import { idParam } from './params.ts';
@@ -86,6 +86,15 @@ export function tasksRouter(ctx: AppContext): Router {
   }, async (req, res, { body }) => {
     const id = idParam(String(req.params.id));
     res.status(201).json(await returnTask(ctx, id, auth.user(req), body, inRegion(req, id)));
+  });
+
+  api.post('/tasks/:id/forward', {
+    summary: '二级派单: pass the task to an active sub-unit of its unit; it keeps its due time and SLA clock, later steps for the unit go to the sub-unit',
+    tags: TAGS, scope: 'task', roles: CASE_WORKERS, body: forwardSchema,
+    errors: { 403: ['forbidden'], ...TASK_ERRORS, 409: ['task_not_open', 'forward_not_allowed', 'task_on_hold'], 422: ['unit_not_sub_unit'] },
+  }, async (req, res, { body }) => {
+    const id = idParam(String(req.params.id));
+    res.json(await forwardTask(ctx, id, auth.user(req), body, inRegion(req, id)));
   });
 
   api.post('/tasks/:id/extension', {

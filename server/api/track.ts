@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { addAttachment, caseByTrackingCode, caseNotOpenForPhotos, citizenEvaluationTask, citizenPhotoRoom, publicProgress, readAttachment, tooManyAttachments } from '../cases/index.ts';
+import { addAttachment, caseByTrackingCode, evaluateRefusal, normalCaseNo, caseNotOpenForPhotos, citizenEvaluationTask, citizenPhotoRoom, publicProgress, readAttachment, tooManyAttachments } from '../cases/index.ts';
 import { contentDisposition } from './headers.ts';
 import { AppError, conflict, notFound } from '../errors/index.ts';
 import { completeTask } from '../tasks/index.ts';
@@ -29,7 +29,8 @@ export function trackRouter(ctx: AppContext): Router {
   // before the code is checked: guessing a case's 8-character code is refused long before it could succeed.
   r.use('/track/:caseNo', async (req, _res, next) => {
     await ctx.throttle.hit('trackIp', clientIp(req));
-    await ctx.throttle.hit('trackCase', String(req.params.caseNo));
+    // Counted on the number as looked up: changing its letters' case must not buy more guesses.
+    await ctx.throttle.hit('trackCase', normalCaseNo(String(req.params.caseNo)));
     next();
   });
 
@@ -83,9 +84,14 @@ export function trackRouter(ctx: AppContext): Router {
     const c = await caseByTrackingCode(ctx.knex, ctx.sealer, String(req.params.caseNo), body.code);
     const task = await citizenEvaluationTask(ctx.knex, c.id);
     if (task === 'already_evaluated') throw conflict('already_evaluated', 'This case has already been evaluated; thank you.');
-    if (task === 'not_open') throw conflict('evaluation_not_open', 'The case cannot be evaluated now (not replied yet, or closed).');
-    const variables: Record<string, unknown> = { score: body.score };
+    const variables: { score: number; comment?: string } = { score: body.score };
     if (body.comment) variables.comment = body.comment;
+    if (task === 'not_open') {
+      // A 不予受理 answer is rated too, though no evaluation task was opened for it; anything else is 409.
+      await evaluateRefusal(ctx, c.id, variables);
+      res.status(201).json({ caseNo: normalCaseNo(String(req.params.caseNo)), score: body.score, thanks: true });
+      return;
+    }
     try {
       await completeTask(ctx.runtime, { taskId: task.taskId, variables, actor: 'citizen' });
     } catch (err) {
@@ -93,7 +99,7 @@ export function trackRouter(ctx: AppContext): Router {
       if ((err as { code?: string }).code === 'task_not_open') throw conflict('already_evaluated', 'This case has already been evaluated; thank you.');
       throw err;
     }
-    res.status(201).json({ caseNo: String(req.params.caseNo), score: body.score, thanks: true });
+    res.status(201).json({ caseNo: normalCaseNo(String(req.params.caseNo)), score: body.score, thanks: true });
   });
 
   return r;

@@ -25,10 +25,10 @@ export function usersRouter(ctx: AppContext): Router {
   });
 
   api.put('/groups/:region/:code', {
-    summary: 'Create or rename a unit (group) of a region — the code BPMN candidate groups name',
-    tags: TAGS, roles: ['admin'], body: groupBodySchema, errors: { 422: ['region_unknown'] },
+    summary: 'Create or change a unit (group) of a region — the code BPMN candidate groups name; optional place in the tree, kind, public name',
+    tags: TAGS, roles: ['admin'], body: groupBodySchema, errors: { 422: ['region_unknown', 'unit_parent_unknown', 'unit_cycle'] },
   }, async (req, res, { body }) => {
-    res.json(await upsertGroup(ctx.knex, String(req.params.region), String(req.params.code), body.name, { actor: ctx.auth.actor(req), now: ctx.clock.now() }));
+    res.json(await upsertGroup(ctx.knex, String(req.params.region), String(req.params.code), body, { actor: ctx.auth.actor(req), now: ctx.clock.now() }));
   });
 
   return r;

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 
-/** Units (groups) of a region, or of every region when none is named (admin). */
+/** Units (groups) of a region, or of every region when none is named (admin); deactivated ones too, with `active`. */
 export async function listGroups(knex: Knex, region: string | undefined) {
-  const q = knex('groups').orderBy(['region_id', 'code']).select('region_id as region', 'code', 'name');
+  const q = knex('groups').orderBy(['region_id', 'code'])
+    .select('region_id as region', 'code', 'name', 'parent_code as parentCode', 'kind', 'public_name as publicName', 'active');
   if (region) q.where({ region_id: region });
   return q;
 }

@@ -16,20 +16,28 @@ function whereInvolves(q: Knex.QueryBuilder, user: User, alias: string): Knex.Qu
   });
 }
 
+/**
+ * A unit that forwarded the case to a sub-unit (二级派单, `cases.forwarded` keys) keeps reading
+ * it: it answers for its sub-units. The function form of jsonb's `?|` (no `?` for knex to bind).
+ */
+const forwardedByGroups = (user: User, alias: string) => [`jsonb_exists_any(${alias}.forwarded, ?::text[])`, [user.groups]] as const;
+
 /** The region of a case, and whether the user (a handler) is involved in one of its tasks. */
 export async function caseAccess(knex: Knex, caseId: number, user: User): Promise<{ regionId: string; involved: boolean } | null> {
-  const row = await knex('cases').where({ id: caseId }).first('region_id');
+  const row = await knex('cases').where({ id: caseId }).first('region_id', 'forwarded');
   if (!row) return null;
   if (user.role !== 'handler') return { regionId: row.region_id, involved: true };
+  if (user.groups.some((g) => row.forwarded?.[g])) return { regionId: row.region_id, involved: true };
   const task = await whereInvolves(knex('tasks as t').where('t.case_id', caseId), user, 't').first('t.id');
   return { regionId: row.region_id, involved: Boolean(task) };
 }
 
-/** The region of a task, and whether the user (a handler) is offered it or worked on it. */
+/** The region of a task, and whether the user (a handler) is offered it, worked on it, or their unit forwarded its case. */
 export async function taskAccess(knex: Knex, taskId: number, user: User): Promise<{ regionId: string; involved: boolean } | null> {
-  const row = await knex('tasks').where({ id: taskId }).first('region_id');
+  const row = await knex('tasks as t').join('cases as c', 'c.id', 't.case_id').where('t.id', taskId).first('t.region_id', 'c.forwarded');
   if (!row) return null;
   if (user.role !== 'handler') return { regionId: row.region_id, involved: true };
+  if (user.groups.some((g) => row.forwarded?.[g])) return { regionId: row.region_id, involved: true };
   const task = await whereInvolves(knex('tasks as t').where('t.id', taskId), user, 't').first('t.id');
   return { regionId: row.region_id, involved: Boolean(task) };
 }
@@ -37,5 +45,8 @@ export async function taskAccess(knex: Knex, taskId: number, user: User): Promis
 /** Narrows a case query (`cases as c`) to the cases a handler is involved in; other roles unchanged. */
 export function onlyInvolvedCases(knex: Knex, q: Knex.QueryBuilder, user: User): Knex.QueryBuilder {
   if (user.role !== 'handler') return q;
-  return q.whereExists(whereInvolves(knex('tasks as it').whereRaw('it.case_id = c.id'), user, 'it').select(knex.raw('1')));
+  return q.where((w) => {
+    w.whereExists(whereInvolves(knex('tasks as it').whereRaw('it.case_id = c.id'), user, 'it').select(knex.raw('1')));
+    if (user.groups.length) w.orWhereRaw(...forwardedByGroups(user, 'c'));
+  });
 }

@@ -4,11 +4,17 @@ import { AppError, conflict, invalid, notFound } from '../errors/index.ts';
 import { hashPassword } from './password.ts';
 import { ROLES } from './roles.ts';
 import { recordChange } from '../admin-log/index.ts';
+import { checkParent, UNIT_KINDS } from '../units/index.ts';
 
 const code = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'lower-case letters, digits and dashes');
 const password = z.string().min(10, 'at least 10 characters').max(200);
 
-export const groupBodySchema = z.object({ name: z.string().trim().min(1).max(100) });
+export const groupBodySchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  parentCode: z.string().max(60).nullable().optional().describe('The unit above it in the region\'s tree (null: a top unit); absent: unchanged'),
+  kind: z.enum(UNIT_KINDS).nullable().optional(),
+  publicName: z.string().trim().max(100).nullable().optional().describe('What citizens read (null: the name)'),
+});
 
 export const newUserSchema = z.object({
   username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,59}$/, 'lower-case letters, digits, dots, dashes'),
@@ -97,15 +103,25 @@ export async function updateUser(knex: Knex, username: string, patch: UserPatch,
   return view;
 }
 
-/** Creates or renames a unit (group) of a region: what BPMN candidate groups name. */
-export async function upsertGroup(knex: Knex, region: string, groupCode: string, name: string, audit?: { actor: string; now: Date }) {
+/**
+ * Creates or changes one unit (group) of a region: what BPMN candidate groups name. Fields
+ * left out stay as they are; a parent that would close a loop is refused (unit_cycle).
+ */
+export async function upsertGroup(knex: Knex, region: string, groupCode: string, body: z.infer<typeof groupBodySchema>, audit?: { actor: string; now: Date }) {
   code.parse(groupCode);
   if (!(await knex('regions').where({ id: region }).first('id'))) throw invalid('region_unknown', `Region ${region} does not exist.`);
-  const before = await knex('groups').where({ region_id: region, code: groupCode }).first('name');
-  await knex('groups').insert({ region_id: region, code: groupCode, name }).onConflict(['region_id', 'code']).merge(['name']);
-  const after = { region, code: groupCode, name };
-  if (audit && before?.name !== name) {
-    await recordChange(knex, { at: audit.now, actor: audit.actor, regionId: region, entity: 'group', key: groupCode, before: before ? { region, code: groupCode, name: before.name } : null, after });
+  if (body.parentCode !== undefined) await checkParent(knex, region, groupCode, body.parentCode);
+  const row = await knex('groups').where({ region_id: region, code: groupCode }).first();
+  const view = (r: Record<string, any>) => ({ region, code: groupCode, name: r.name, parentCode: r.parent_code ?? null, kind: r.kind ?? null, publicName: r.public_name ?? null, active: r.active !== false });
+  const values: Record<string, unknown> = { name: body.name };
+  if (body.parentCode !== undefined) values.parent_code = body.parentCode;
+  if (body.kind !== undefined) values.kind = body.kind;
+  if (body.publicName !== undefined) values.public_name = body.publicName || null;
+  const [saved] = await knex('groups').insert({ region_id: region, code: groupCode, ...values }).onConflict(['region_id', 'code']).merge(Object.keys(values)).returning('*');
+  const before = row ? view(row) : null;
+  const after = view(saved);
+  if (audit && JSON.stringify(before) !== JSON.stringify(after)) {
+    await recordChange(knex, { at: audit.now, actor: audit.actor, regionId: region, entity: 'group', key: groupCode, before, after });
   }
   return after;
 }

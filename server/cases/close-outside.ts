@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NewEvent } from '../audit/index.ts';
 import { closeMergedChildren } from './children.ts';
+import { stopClocksOutside } from './running-clocks.ts';
 
 export type OutsideCloseKind = 'emergency' | 'not_accepted' | 'merged' | 'incident';
 
@@ -23,6 +24,9 @@ export async function closeFromOutside(
     .returning(['id', 'element_id', 'name']);
   for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name, reason: opts.kind } });
   const merged = opts.kind === 'merged';
+  // The cancelled tasks' clocks stop now; a merged case's own clocks too (it waits on its parent's,
+  // and must not breach while the parent is being handled). A closed case's clocks are judged by the sweep.
+  await stopClocksOutside(trx, caseId, now, { taskIds: cancelled.map((t) => Number(t.id)), reason: merged ? 'merged' : 'cancelled', caseClocks: merged });
   await trx('cases')
     .where({ id: caseId })
     .update({

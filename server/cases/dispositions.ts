@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { conflict, invalid } from '../errors/index.ts';
 import { actOnCase, flushEvents, type CaseAction } from './act.ts';
 import { lockCase } from './advance.ts';
+import { FALLBACK_RULES, type RegionRules } from '../rules/index.ts';
 import { closeFromOutside } from './close-outside.ts';
 
 export const transferSchema = z.object({
-  to: z.enum(['110', '119', '120', '122']).describe('110 police, 119 fire, 120 ambulance, 122 traffic police'),
+  to: z.string().trim().min(1).max(12).describe('A transfer target of the region\'s rules (default: 110 police, 119 fire, 120 ambulance, 122 traffic police)'),
   reason: z.string().trim().min(1).max(1000),
 });
 export const notAcceptedSchema = z.object({
@@ -19,11 +20,22 @@ function mustBeOpen(status: string) {
   if (status !== 'open') throw conflict('case_not_open', `The case is ${status}; it cannot be closed again.`);
 }
 
-/** 转110/119/120/122: an emergency leaves 12345 at once; the case closes with the reason. */
-export async function transferEmergency(rt: { knex: Knex; clock: { now(): Date } }, caseId: number, actor: string, input: z.infer<typeof transferSchema>) {
+/**
+ * 转110/119/120/122: an emergency leaves 12345 at once; the case closes with the reason. The
+ * targets are the region's `transferTargets` rule (server/rules), the four numbers by default.
+ */
+export async function transferEmergency(rt: { knex: Knex; clock: { now(): Date }; rules?: Pick<RegionRules, 'cached'> }, caseId: number, actor: string, input: z.infer<typeof transferSchema>) {
   return actOnCase(rt, caseId, async ({ trx, locked, now, events }) => {
     mustBeOpen(locked.status);
-    events.push({ type: 'case.transferred', actor, data: { to: input.to, reason: input.reason } });
+    const targets = rt.rules?.cached(locked.region_id).transferTargets ?? FALLBACK_RULES.transferTargets;
+    const target = targets.find((t) => t.code === input.to);
+    if (!target) {
+      throw invalid('validation_failed', `Region ${locked.region_id} transfers to ${targets.map((t) => `${t.code} ${t.name}`).join(', ')}; not to ${input.to}.`, {
+        fields: [{ field: 'to', rule: 'transfer_target', message: `one of ${targets.map((t) => t.code).join(', ')}` }],
+        targets,
+      });
+    }
+    events.push({ type: 'case.transferred', actor, data: { to: input.to, toName: target.name, reason: input.reason } });
     events.push(...(await closeFromOutside(trx, caseId, now, { kind: 'emergency', reason: { to: input.to, reason: input.reason }, actor })));
     events.push({ type: 'case.closed', actor, data: { kind: 'emergency', to: input.to } });
     return { id: caseId, status: 'closed', closeKind: 'emergency' };

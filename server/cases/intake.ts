@@ -6,6 +6,7 @@ import { invalid } from '../errors/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { startCase, type NewCase } from './start.ts';
 import { sealContact } from './contact.ts';
+import { queueIntakeNotice } from '../notify/index.ts';
 
 /** Without 0/O, 1/I/L: read out over the phone without mistakes. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -34,7 +35,11 @@ const requestHash = (input: unknown) => createHash('sha256').update(canonicalJso
  * loser's transaction rolls back and it answers with the winner's response.
  * The same key with a different body is a client bug: 422.
  */
-export async function submitCase(rt: CaseRuntime, sealer: Sealer, input: NewCase, actor: string, idempotencyKey?: string): Promise<IntakeResult> {
+export async function submitCase(
+  rt: CaseRuntime, sealer: Sealer, input: NewCase, actor: string, idempotencyKey?: string,
+  /** Further case columns a channel keeps (Open311: the sealed e-mail, the service's attributes). */
+  extra: Record<string, unknown> = {},
+): Promise<IntakeResult> {
   const hash = requestHash(input);
   const replay = async (knex: Knex) => {
     if (!idempotencyKey) return null;
@@ -49,13 +54,17 @@ export async function submitCase(rt: CaseRuntime, sealer: Sealer, input: NewCase
   if (earlier) return earlier;
 
   const trackingCode = newTrackingCode();
-  const columns = { ...sealContact(sealer, input.contact), tracking_code_hash: trackingHash(sealer, trackingCode) };
+  // 匿名: nothing of the caller is kept, whatever the form sent along.
+  const columns = { ...sealContact(sealer, input.anonymous ? undefined : input.contact), tracking_code_hash: trackingHash(sealer, trackingCode), ...extra };
   try {
     let body!: IntakeResult['body'];
     await startCase(rt, input, actor, {
       columns,
       within: async (trx, started) => {
         body = { id: started.id, caseNo: started.caseNo, status: started.status, trackingCode };
+        // The SMS with the number and code is queued with the case: it exists exactly when the case does
+        // (none for an anonymous or phone-less request: it has no sealed phone).
+        await queueIntakeNotice(trx, sealer, { regionId: started.regionId, caseId: started.id, caseNo: started.caseNo, trackingCode, sealedPhone: (columns as Record<string, string | null>).contact_phone_enc, now: rt.clock.now() });
         if (!idempotencyKey) return;
         await trx('idempotency_keys').insert({ scope: 'cases', key: idempotencyKey, request_hash: hash, status: 201, response: JSON.stringify(body), created_at: rt.clock.now() });
       },

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import { notFound } from '../errors/index.ts';
 import { attachmentView, commentView } from './notes.ts';
+import { caseUnitNames, unitFieldChoices, withUnitChoices } from '../units/index.ts';
 
 export const CASE_COLUMNS = [
   'id', 'region_id', 'case_no', 'definition_id', 'process_key', 'status', 'category', 'category_path', 'urgency', 'title', 'description',
   'location', 'channel', 'community', 'variables', 'state_version', 'next_wake_at', 'incident', 'end_element_id',
   'created_at', 'updated_at', 'closed_at', 'confidential', 'reopen_count', 'parent_case_id', 'leader_claimed_by',
-  'leader_claimed_at', 'close_kind', 'close_reason',
+  'leader_claimed_at', 'close_kind', 'close_reason', 'attributes',
 ];
 
 export function caseView(row: Record<string, unknown>) {
@@ -40,6 +41,8 @@ export function caseView(row: Record<string, unknown>) {
     leaderClaim: row.leader_claimed_by ? { by: row.leader_claimed_by, at: row.leader_claimed_at } : null,
     closeKind: row.close_kind ?? null,
     closeReason: row.close_reason ?? null,
+    /** Open311 `attribute[code]` answers the request came with, as sent. */
+    attributes: row.attributes ?? null,
   };
 }
 
@@ -54,14 +57,20 @@ export async function getCaseDetail(knex: Knex, id: number) {
     knex('case_attachments').where({ case_id: id }).orderBy('id'),
     knex('cases').where({ parent_case_id: id }).orderBy('id').select('id', 'case_no', 'status'),
   ]);
+  // Citizens' updates (Open311 servicerequestupdates): their words for staff; the author stays sealed.
+  const citizenUpdates = await knex('citizen_updates').where({ case_id: id }).orderBy('id').select('id', 'body', 'channel', 'media_url', 'created_at');
   return {
     ...caseView(row),
     comments: comments.map(commentView),
     attachments: attachments.map(attachmentView),
+    citizenUpdates: citizenUpdates.map((u: Record<string, any>) => ({ id: Number(u.id), body: u.body, channel: u.channel, mediaUrl: u.media_url ?? null, at: u.created_at })),
     mergedCases: children.map((c: Record<string, unknown>) => ({ id: Number(c.id), caseNo: c.case_no, status: c.status })),
-    openTasks: tasks.filter((t: { status: string }) => t.status === 'open').map(taskView),
+    // A unit field lists the region's units now (server/units/form-field.ts), as GET /tasks/:id does.
+    openTasks: await Promise.all(tasks.filter((t: { status: string }) => t.status === 'open').map(async (t: Record<string, any>) => ({ ...taskView(t), form: withUnitChoices(t.form, await unitFieldChoices(knex, row.region_id, t.form?.fields)) }))),
     tasks: tasks.map(taskView),
     timeline: events,
+    /** Names of the units the tasks and the timeline name, by code. */
+    unitNames: await caseUnitNames(knex, row.region_id, tasks, events),
   };
 }
 
@@ -90,6 +99,9 @@ export function taskView(t: Record<string, unknown>) {
     request: t.request ?? null,
     claimedAt: t.claimed_at ?? null,
     onHold: t.on_hold ?? false,
+    /** The latest 督办/催办 on the task (server/cases/urge.ts), and how many it has had. */
+    urge: t.urge ?? null,
+    urgeCount: Number(t.urge_count ?? 0),
   };
 }
 

@@ -4,7 +4,7 @@ import { actOnCase } from './act.ts';
 const DAY_MS = 86_400_000;
 
 /** The sealed contact columns of a case (name, phone, ID number and their search hashes). */
-const CONTACT_COLUMNS = ['contact_name_enc', 'contact_phone_enc', 'contact_phone_hash', 'contact_id_enc', 'contact_id_hash'] as const;
+const CONTACT_COLUMNS = ['contact_name_enc', 'contact_phone_enc', 'contact_phone_hash', 'contact_id_enc', 'contact_id_hash', 'contact_email_enc'] as const;
 
 /**
  * Personal data is kept only as long as it is needed (PIPL art. 19): the
@@ -22,6 +22,8 @@ export async function purgeClosedContacts(rt: { knex: Knex; clock: { now(): Date
       .where('closed_at', '<', cutoff)
       .where((w) => {
         for (const c of CONTACT_COLUMNS) w.orWhereNotNull(c);
+        // Authors of citizens' updates (Open311 servicerequestupdates) are personal data of the case too.
+        w.orWhereExists((q) => q.from('citizen_updates as u').whereRaw('u.case_id = cases.id').where((u) => u.whereNotNull('u.author_name_enc').orWhereNotNull('u.author_email_enc')));
       })
       .orderBy('closed_at')
       .limit(batch)
@@ -30,6 +32,7 @@ export async function purgeClosedContacts(rt: { knex: Knex; clock: { now(): Date
       await actOnCase(rt, Number(id), async ({ trx, events }) => {
         const cleared = Object.fromEntries(CONTACT_COLUMNS.map((c) => [c, null]));
         const n = await trx('cases').where({ id }).update(cleared);
+        await trx('citizen_updates').where({ case_id: id }).update({ author_name_enc: null, author_email_enc: null });
         if (n) events.push({ type: 'case.contact_purged', actor: 'system', data: { retentionDays } });
       });
     }

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+
 /**
  * A case's running SLA clocks as a step carries them: read by the caller in
  * the statement it makes after taking the case lock anyway (a completion with
@@ -50,3 +52,35 @@ export function runningClocksFromJson(list: Array<Record<string, any>>): Running
     original_due_at: date(c.original_due_at),
   }));
 }
+
+/**
+ * Stops, without a verdict, the running clocks of tasks that ended outside an
+ * engine step (改派/重办 cancel the old run's tasks; 转办, 不予受理, 并单 and an
+ * incident's resolve cancel every open task): a cancelled task owes nothing,
+ * so its clock must not stay running beside its successor's and be judged
+ * against the unit that let it go. `caseClocks` also stops the case's own
+ * response/resolution clocks (a merged case: its parent's clocks run for it).
+ */
+export async function stopClocksOutside(
+  trx: Knex.Transaction,
+  caseId: number,
+  now: Date,
+  opts: { taskIds: number[]; reason: string; caseClocks?: boolean },
+): Promise<void> {
+  if (!opts.taskIds.length && !opts.caseClocks) return;
+  await trx('sla_clocks')
+    .where({ case_id: caseId })
+    .whereNull('stopped_at')
+    .where((w) => {
+      if (opts.taskIds.length) w.whereIn('task_id', opts.taskIds);
+      if (opts.caseClocks) w.orWhereNull('task_id');
+    })
+    .update({ stopped_at: now, stop_reason: opts.reason });
+}
+
+/**
+ * Join condition for a case clock `alias` (response/resolution): the latest of
+ * its kind. 重办 starts new ones; the earlier rounds' stay, stopped, for the record.
+ */
+export const latestCaseClock = (alias: string) =>
+  `not exists (select 1 from sla_clocks n where n.case_id = ${alias}.case_id and n.kind = ${alias}.kind and n.id > ${alias}.id)`;

@@ -5,6 +5,7 @@ import type { PoolResult as StepResult } from '../sandbox/index.ts';
 import type { CaseRuntime } from './runtime.ts';
 import { closeMergedChildren } from './children.ts';
 import type { RunningClock } from './running-clocks.ts';
+import { forwardedGroups, handlingUnit } from '../units/index.ts';
 
 export interface LockedCase {
   id: number;
@@ -19,10 +20,14 @@ export interface LockedCase {
   urgency?: string | null;
   /** `variables.department` before the step. */
   department?: string | null;
+  /** 二级派单 so far ({parent unit: sub-unit}, cases.forwarded): later tasks for the parent go to the sub-unit. */
+  forwarded?: Record<string, string> | null;
   /** The case's running SLA clocks, when the caller read them under the lock (saves the hook a query). */
   running_clocks?: RunningClock[];
   /** Whether cases merged into this one wait for it, when the caller read it under the lock. */
   has_merged_children?: boolean;
+  /** 重办: this step starts the case's response and resolution clocks afresh, as a new case's first step does. */
+  opens_case_clocks?: boolean;
 }
 
 /** What a step changed in the case's tasks, for hooks such as the SLA clocks. */
@@ -124,6 +129,18 @@ export async function saveStep(
     for (const t of cancelled) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name } });
   }
 
+  if (result.completed) {
+    // A case that ends leaves nothing pending beside it: its side tasks (延期审批, 退单审核, 协办; execution
+    // ids `side:…`, server/tasks/side.ts) are cancelled with it, or a leader's list keeps an approval forever.
+    const dropped: EndedTask[] = await trx('tasks')
+      .where({ case_id: locked.id, status: 'open' })
+      .where('execution_id', 'like', 'side:%')
+      .update({ status: 'cancelled', ended_at: now, on_hold: false })
+      .returning(ENDED_TASK_COLUMNS);
+    endedTasks.push(...dropped);
+    for (const t of dropped) events.push({ type: 'task.cancelled', actor: 'system', data: { taskId: t.id, elementId: t.element_id, name: t.name, reason: 'case-closed' } });
+  }
+
   let openedRows: Array<Record<string, any>> = [];
   if (result.waits.length) {
     const inserted = await trx('tasks')
@@ -134,7 +151,7 @@ export async function saveStep(
           execution_id: w.executionId,
           element_id: w.elementId,
           name: w.name,
-          candidate_groups: w.candidateGroups,
+          candidate_groups: forwardedGroups(w.candidateGroups, locked.forwarded),
           candidate_users: w.candidateUsers,
           assignee: w.assignee,
           status: 'open',
@@ -170,8 +187,8 @@ export async function saveStep(
       dueProvisional: waits.get(t.execution_id)?.dueProvisional ?? false,
       dueWorkingTime: waits.get(t.execution_id)?.dueWorkingTime ?? false,
     }));
-    const firstStep = locked.state_version === 0;
-    const facts = locked.case_no === undefined ? undefined : { case_no: locked.case_no, category: locked.category ?? null, urgency: locked.urgency ?? null, department: locked.department ?? null };
+    const firstStep = locked.state_version === 0 || locked.opens_case_clocks === true;
+    const facts = locked.case_no === undefined ? undefined : { case_no: locked.case_no, category: locked.category ?? null, urgency: locked.urgency ?? null, department: handlingUnit(locked.department, locked.forwarded) };
     events.push(
       ...(await rt.onStep(trx, {
         caseId: locked.id,
@@ -237,7 +254,7 @@ function afterCommit(trx: Knex.Transaction, fn: () => void): void {
   top.executionPromise.then(fn).catch(() => undefined);
 }
 
-export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency'];
+export const LOCK_COLUMNS = ['id', 'region_id', 'definition_id', 'status', 'engine_state', 'state_version', 'event_seq', 'event_hash', 'next_wake_at', 'case_no', 'category', 'urgency', 'forwarded'];
 
 /** LOCK_COLUMNS plus the department before the step (a case fact of breach records). */
 export const lockColumns = (db: Knex) => [

@@ -11,6 +11,8 @@ import { contactSchema } from './contact.ts';
 import { intakeCategory } from '../catalogue/index.ts';
 
 export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
+/** 诉求类型 as 12345 hotlines record it: 咨询, 求助, 投诉, 举报, 建议. */
+export const REQUEST_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
 
 export const newCaseSchema = z.object({
   region: z.string().min(1).max(40),
@@ -29,6 +31,10 @@ export const newCaseSchema = z.object({
   contact: contactSchema.optional(),
   /** 保密件: the citizen asked for confidentiality (GB/T 33358); contact visible to dispatchers only. */
   confidential: z.boolean().optional(),
+  /** 诉求类型; an intake variable (`requestType`) a model may route on, shown on the case page. */
+  requestType: z.enum(REQUEST_TYPES).optional(),
+  /** 匿名: the caller gives no contact; one sent all the same is not kept (see submitCase). */
+  anonymous: z.boolean().optional(),
 });
 export type NewCase = z.infer<typeof newCaseSchema>;
 
@@ -73,6 +79,8 @@ export async function startCase(
     description: input.description,
     community: input.community ?? null,
     channel: input.channel,
+    // Only when given: cases taken in without one keep the variables they always had.
+    ...(input.requestType ? { requestType: input.requestType } : {}),
   };
   let result: PoolResult | null = null;
   let failure: StepFailure | null = null;
@@ -123,7 +131,7 @@ export async function startCase(
     const created = {
       type: 'case.created',
       actor,
-      data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, categoryPath, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false },
+      data: { caseNo, definitionId: definition.id, key: definition.key, version: definition.version, category: input.category, categoryPath, urgency: input.urgency, channel: input.channel, confidential: input.confidential ?? false, ...(input.requestType ? { requestType: input.requestType } : {}), ...(input.anonymous ? { anonymous: true } : {}) },
     };
     let status: string;
     if (result) {

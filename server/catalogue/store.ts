@@ -8,6 +8,7 @@
  * row: a refused file changes nothing, and two imports never interleave.
  */
 import type { Knex } from 'knex';
+import { recordChange } from '../admin-log/index.ts';
 import { conflict, notFound } from '../errors/index.ts';
 import { checkEntries, type CatalogueEntry, type EntryIssue } from './check.ts';
 import { DEFAULT_REGION, effectiveTree, parentLinks, type CatalogueRow, type CatalogueTree, type ParentLinks } from './tree.ts';
@@ -92,11 +93,26 @@ export async function replaceCatalogue(knex: Knex, region: string, entries: Cata
         if (!given.has(d.code)) rows.push({ ...rowOf({ code: d.code, parentCode: d.parent_code, name: d.name, keywords: d.keywords, defaultUnit: d.default_unit, active: d.active }, d.sort), hidden: true });
       }
     }
+    const before = await rowsOf(trx, region);
     await trx('catalogue_nodes').where({ region_id: region }).delete();
     // Chunked: a standard's full table (≈1,000 nodes × 12 columns) stays far below PostgreSQL's 65,535 parameters.
     for (let i = 0; i < rows.length; i += 500) await trx('catalogue_nodes').insert(rows.slice(i, i + 500));
+    const after = await rowsOf(trx, region);
+    await recordChange(trx, { at: opts.now, actor: opts.actor, regionId: region, entity: 'catalogue', key: region, before: before.length ? logged(before) : null, after: logged(after) });
     return readCatalogue(trx, region);
   });
+}
+
+/**
+ * The change log's view of a region's rows, by code: what the region changed, added or hid
+ * (its rows are exactly that), so the log's before → after names the nodes that differ.
+ */
+function logged(rows: CatalogueRow[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of [...rows].sort((a, b) => a.code.localeCompare(b.code))) {
+    out[r.code] = r.hidden ? { hidden: true } : { name: r.name, parent: r.parent_code, keywords: r.keywords, defaultUnit: r.default_unit, active: r.active };
+  }
+  return out;
 }
 
 /**

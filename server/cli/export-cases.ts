@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BOM, csvCell } from '../audit/index.ts';
 import { createSealer, DEVELOPMENT_KEY, maskName, maskPhone } from '../crypto/index.ts';
 import type { Config } from '../config/index.ts';
-import { isDay } from '../sla/index.ts';
+import { isDay, LocalDay, wherePeriod } from '../sla/index.ts';
 import { withDatabase } from './database.ts';
 import { CliError, EXIT, type CliIo } from './io.ts';
 
@@ -20,12 +20,6 @@ export const EXPORT_HEADERS = [
 const PAGE = 500;
 
 /**
- * Days are China Standard Time (UTC+8, no daylight saving), the service
- * centers' day: `--from 2027-01-01` starts at 2027-01-01 00:00 in Beijing.
- */
-const startOfDay = (d: string) => new Date(`${d}T00:00:00+08:00`);
-
-/**
  * `bangni export-cases --from D --to D [--region R]`: the cases created on
  * those days (both included) as CSV on stdout, in the auditors' CSV form
  * (BOM, CRLF, formula-safe cells). The citizen's contact is masked as staff
@@ -35,8 +29,10 @@ const startOfDay = (d: string) => new Date(`${d}T00:00:00+08:00`);
  */
 export async function exportCases(config: Config, args: z.infer<typeof exportArgs>, io: CliIo): Promise<number> {
   const sealer = createSealer(config.secretKey ?? DEVELOPMENT_KEY);
-  const from = startOfDay(args.from);
-  const until = new Date(startOfDay(args.to).getTime() + 86_400_000);
+  // Days are each case's own region's (regions.time_zone), as the API's date filters read them:
+  // `--from 2027-01-01` starts at 2027-01-01 00:00 there, and `--to` includes its whole day.
+  const from = new LocalDay(args.from);
+  const to = new LocalDay(args.to);
   let rows = 0;
   let unreadable = 0;
   await withDatabase(config, async (db) => {
@@ -44,7 +40,7 @@ export async function exportCases(config: Config, args: z.infer<typeof exportArg
     await io.write(BOM + EXPORT_HEADERS.join(',') + '\r\n');
     let after = 0;
     for (;;) {
-      const q = db.knex('cases').where('created_at', '>=', from).where('created_at', '<', until).where('id', '>', after);
+      const q = wherePeriod(db.knex('cases').where('id', '>', after), 'cases.created_at', 'cases.region_id', from, to);
       if (args.region) q.where('region_id', args.region);
       const page = await q.orderBy('id').limit(PAGE)
         .select('id', 'case_no', 'region_id', 'status', 'category', 'urgency', 'channel', 'title', 'created_at', 'closed_at', 'close_kind', 'confidential', 'contact_name_enc', 'contact_phone_enc');
@@ -68,7 +64,7 @@ export async function exportCases(config: Config, args: z.infer<typeof exportArg
       after = Number(page[page.length - 1].id);
     }
   });
-  io.err(`exported ${rows} case(s) created ${args.from} … ${args.to}${args.region ? ` in ${args.region}` : ''} (days in UTC+8)`);
+  io.err(`exported ${rows} case(s) created ${args.from} … ${args.to}${args.region ? ` in ${args.region}` : ''} (days in each region's time zone)`);
   if (unreadable) io.err(`warning: ${unreadable} contact field(s) could not be opened with this BANGNI_SECRET_KEY (shown as ?): is it the server's key?`);
   return EXIT.OK;
 }

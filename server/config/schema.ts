@@ -79,6 +79,10 @@ const variables = {
   BANGNI_ANCHOR_KEY: parsedBy((v) => loadAnchorKey({ BANGNI_ANCHOR_KEY: v }, quiet)),
   BANGNI_ADMIN_PASSWORD: adminPassword,
   BANGNI_SHUTDOWN_MS: wholeNumber(100, 600_000, 10_000),
+  BANGNI_NOTIFY_TRANSPORT: text({ pattern: /^(log|http)$/, describe: 'log or http' }),
+  BANGNI_NOTIFY_URL: text({ pattern: /^https?:\/\/\S+$/, describe: 'an http:// or https:// address' }),
+  BANGNI_NOTIFY_TOKEN: text(),
+  BANGNI_PUBLIC_URL: text({ pattern: /^https?:\/\/\S+$/, describe: 'an http:// or https:// address' }),
 };
 
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(variables);
@@ -116,9 +120,13 @@ export interface Config {
   adminPassword?: string;
   /** How long a graceful shutdown may take before it turns forceful. */
   shutdownMs: number;
+  /** Citizens' SMS (README "Citizen notifications"): `log` writes a line instead of sending; `http` posts to an SMS gateway. */
+  notify: { transport: 'log' | 'http'; url?: string; token?: string; publicUrl?: string };
 }
 
-export const envSchema = z.object(variables).transform((e): Config => {
+export const envSchema = z.object(variables).superRefine((e, ctx) => {
+  if (e.BANGNI_NOTIFY_TRANSPORT === 'http' && !e.BANGNI_NOTIFY_URL) ctx.addIssue({ code: 'custom', path: ['BANGNI_NOTIFY_URL'], message: 'is needed when BANGNI_NOTIFY_TRANSPORT is http: the SMS gateway\'s address' });
+}).transform((e): Config => {
   const throttle: Partial<Record<keyof ThrottleLimits, unknown>> = {};
   for (const [rule, name] of Object.entries(LIMIT_ENV) as Array<[keyof ThrottleLimits, string]>) {
     const value = (e as Record<string, unknown>)[name];
@@ -153,6 +161,7 @@ export const envSchema = z.object(variables).transform((e): Config => {
     anchorKey: e.BANGNI_ANCHOR_KEY,
     adminPassword: e.BANGNI_ADMIN_PASSWORD,
     shutdownMs: e.BANGNI_SHUTDOWN_MS,
+    notify: { transport: (e.BANGNI_NOTIFY_TRANSPORT ?? 'log') as 'log' | 'http', url: e.BANGNI_NOTIFY_URL, token: e.BANGNI_NOTIFY_TOKEN, publicUrl: e.BANGNI_PUBLIC_URL },
   };
 });
 

@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
+import { pgliteExtensions } from './pglite-extensions.ts';
 import { lockDataDir } from './lock.ts';
 
 // int8 (counts, identity ids) as JS numbers: ids stay far below 2^53.
@@ -108,7 +109,7 @@ async function openPGlite(config: DbConfig, schema: string): Promise<Db> {
   const unlock = config.dataDir && owned ? lockDataDir(config.dataDir) : () => undefined;
   // Loaded only in embedded mode: the module alone costs ~35 MB of a PostgreSQL node's memory.
   const [{ PGlite: PGliteClass }, { SharedPGliteClient }] = await Promise.all([import('@electric-sql/pglite'), import('./pglite-client.ts')]);
-  const pglite = config.pglite ?? new PGliteClass(config.dataDir);
+  const pglite = config.pglite ?? new PGliteClass(config.dataDir, { extensions: await pgliteExtensions() });
   await pglite.waitReady;
   if (schema !== 'public') await pglite.exec(`create schema if not exists "${schema}"`);
   const knex = knexFactory({

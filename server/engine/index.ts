@@ -11,3 +11,5 @@ export type { StepFailureReason, SerializedError } from './step-failure.ts';
 export { DEFAULT_TIMER_POLICY } from './clock-timer.ts';
 export type { TimerPolicy } from './clock-timer.ts';
 export type { LiveEngine } from './run.ts';
+export { rearmBoundaryTimers } from './rearm.ts';
+export type { Rearmed } from './rearm.ts';

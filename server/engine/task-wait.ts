@@ -8,8 +8,11 @@ export interface FormField {
   type: string;
   required: boolean;
   defaultValue?: string;
-  values?: Array<{ id: string; name: string }>;
+  /** enum: the model's values; unit: the region's units when read, with their depth and parent in the tree. */
+  values?: Array<{ id: string; name: string; depth?: number; parent?: string | null }>;
   constraints?: Record<string, string | true>;
+  /** A `unit` field: the code of the unit whose sub-units it offers (`<camunda:property id="subtree" value="CODE"/>`); absent: every unit. */
+  subtree?: string;
 }
 
 /** A user task that waits for a person, read from its `camunda:*` attributes. */
@@ -120,6 +123,10 @@ function readForm(extensionElements: unknown): { fields: FormField[] } | null {
       if (f.defaultValue != null) field.defaultValue = String(f.defaultValue);
       const enumValues = (f.values as Array<{ id: string; name?: string }> | undefined) ?? [];
       if (enumValues.length) field.values = enumValues.map((v) => ({ id: String(v.id), name: String(v.name ?? v.id) }));
+      // A unit field's choices come from the region's directory when the task is read, not from the model.
+      const props = ((f.properties as { values?: Array<{ id?: string; value?: string }> } | undefined)?.values) ?? [];
+      const subtree = props.find((p) => p.id === 'subtree')?.value;
+      if (field.type === 'unit' && subtree) field.subtree = String(subtree);
       delete constraints.required;
       if (Object.keys(constraints).length) field.constraints = constraints;
       return field;

@@ -9,10 +9,11 @@ import { withMediaUrl } from './media.ts';
 
 /**
  * POST /requests: the GeoReport v2 arguments, mapped onto the same intake as
- * POST /api/v1/cases (channel `open311`). Contact data goes to the sealed
- * columns and nowhere else. `api_key` is checked by the router (./keys.ts);
- * `attribute[…]`, `device_id` and `account_id` are accepted and ignored: our
- * services have no attributes, and we keep no more personal data than we use.
+ * POST /api/v1/cases (channel `open311`). Contact data — phone, name, e-mail —
+ * goes to the sealed columns and nowhere else. `api_key` is checked by the
+ * router (./keys.ts). `attribute[code]` answers (FixMyStreet sends its extra
+ * questions so) are kept on the case for staff as they came; `device_id` and
+ * `account_id` are accepted and ignored: we keep no more than we use.
  */
 export const createRequestSchema = z
   .object({
@@ -42,6 +43,30 @@ export const createRequestSchema = z
     }
   });
 export type CreateRequest = z.infer<typeof createRequestSchema>;
+
+/** At most this many attributes of at most 100 characters' code and 1000 characters' value: answers, not a file store. */
+const MAX_ATTRIBUTES = 50;
+
+/**
+ * The `attribute[code]` answers of a form body (flat keys, as express reads a form) or a
+ * JSON body's `attribute` object; text only, blanks dropped; undefined when none.
+ */
+export function attributesOf(raw: Record<string, unknown>): Record<string, string | string[]> | undefined {
+  const out: Record<string, string | string[]> = {};
+  const take = (code: string, v: unknown) => {
+    if (!/^[\w.:-]{1,100}$/.test(code) || Object.keys(out).length >= MAX_ATTRIBUTES) return;
+    const values = (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string' || typeof x === 'number').map((x) => String(x).trim().slice(0, 1000)).filter(Boolean);
+    if (values.length) out[code] = values.length === 1 ? values[0] : values;
+  };
+  for (const [k, v] of Object.entries(raw)) {
+    const m = /^attribute\[([^\]]*)\](\[\])?$/.exec(k);
+    if (m) take(m[1], v);
+  }
+  if (raw.attribute && typeof raw.attribute === 'object' && !Array.isArray(raw.attribute)) {
+    for (const [k, v] of Object.entries(raw.attribute as Record<string, unknown>)) take(k, v);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
 
 /** Name as one string: Chinese order (姓名) unless both parts are Latin. */
 function fullName(first?: string, last?: string): string | undefined {
@@ -93,7 +118,11 @@ export async function createRequest(ctx: AppContext, body: unknown, idempotencyK
     channel: 'open311',
     ...(contact && { contact }),
   });
-  const result = await submitCase(ctx.runtime, ctx.sealer, newCase, 'citizen', idempotencyKey);
+  const extra = {
+    ...(input.email && { contact_email_enc: ctx.sealer.seal(input.email) }),
+    ...(attributesOf(raw) && { attributes: JSON.stringify(attributesOf(raw)) }),
+  };
+  const result = await submitCase(ctx.runtime, ctx.sealer, newCase, 'citizen', idempotencyKey, extra);
   const noContact = !contact && (name || input.email) ? '未留电话号码，无法电话回访。' : '';
   return {
     service_request_id: result.body.caseNo,

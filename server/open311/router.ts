@@ -12,6 +12,8 @@ import { findRequest, findRequests } from './query.ts';
 import { serviceList } from './services.ts';
 import { readCatalogue } from '../catalogue/index.ts';
 import { documentOpen311Routes } from './docs.ts';
+import { findUpdates, postUpdate } from './updates.ts';
+import type { XmlValue } from './xml.ts';
 
 /**
  * The GeoReport v2 endpoint, mounted at `/open311/v2`. Public: Open311
@@ -44,12 +46,12 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
     throw new AppError('service_definition_none', `Service ${req.params.service_code} has no definition (metadata=false): post requests without attributes.`, { status: 404 });
   });
 
-  const create: RequestHandler = async (req, res) => {
-    const format = formatOf(req);
-    // A form body is parsed here, after the app's edge checks: NUL bytes are refused the same way.
+  /**
+   * What every POST passes first; the region it posts to is returned.
+   * A form body is parsed by the route, after the app's edge checks: NUL bytes are refused the same way.
+   */
+  const admit = async (req: express.Request): Promise<string> => {
     checkText(req.body, 'body');
-    const key = req.get('idempotency-key')?.trim();
-    if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('idempotency_key_invalid', 'Idempotency-Key must be 1–200 characters.', { status: 400 });
     // The key is checked against the region posted to (403 where the region requires one and it is missing or
     // not valid; a revoked key is refused everywhere). A verified key has its own quota, shared by every address.
     // An unverified key (regions that do not require one) could be made up per request, so with it the address
@@ -65,10 +67,29 @@ export function open311Router(ctx: AppContext, opts: DiscoveryOptions = {}): [Ro
     } else {
       await ctx.throttle.hit('open311Ip', clientIp(req));
     }
+    return region;
+  };
+
+  const create: RequestHandler = async (req, res) => {
+    const format = formatOf(req);
+    const key = req.get('idempotency-key')?.trim();
+    if (key !== undefined && (key.length < 1 || key.length > 200)) throw new AppError('idempotency_key_invalid', 'Idempotency-Key must be 1–200 characters.', { status: 400 });
+    await admit(req);
     const created = await createRequest(ctx, req.body, key || undefined);
     send(res, format, 'service_requests', [created], 201);
   };
   r.post('/requests.:format', form, create);
+
+  // The mySociety extension FixMyStreet polls for progress and posts its users' updates to (./updates.ts).
+  r.get('/servicerequestupdates.:format', async (req, res) => {
+    const format = formatOf(req);
+    send(res, format, 'service_requests_updates', await findUpdates(ctx, ctx.read.reader(req), req.query) as unknown as XmlValue);
+  });
+  r.post('/servicerequestupdates.:format', form, async (req, res) => {
+    const format = formatOf(req);
+    const region = await admit(req);
+    send(res, format, 'service_request_updates', [await postUpdate(ctx, region, req.body)], 201);
+  });
 
   r.get('/requests.:format', async (req, res) => {
     const format = formatOf(req);

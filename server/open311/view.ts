@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { publicSteps } from '../cases/index.ts';
+import { PUBLIC_UNIT_NAME, latestCaseClock, publicSteps } from '../cases/index.ts';
+import { handlingUnitSql } from '../units/index.ts';
 import { maskIdNumber, maskPhone } from '../crypto/index.ts';
 import { toW3c } from './fields.ts';
 import { splitMediaUrl } from './media.ts';
@@ -50,12 +51,14 @@ export function selectPublic(knex: Knex, q: Knex.QueryBuilder): Knex.QueryBuilde
   return q
     .where('c.confidential', false)
     .leftJoin('groups as g', function () {
-      this.on('g.region_id', 'c.region_id').andOn('g.code', knex.raw("c.variables->>'department'"));
+      this.on('g.region_id', 'c.region_id').andOn('g.code', knex.raw(handlingUnitSql('c')));
     })
     .leftJoin('sla_clocks as k', function () {
-      this.on('k.case_id', 'c.id').andOnVal('k.kind', 'resolution');
+      this.on('k.case_id', 'c.id').andOnVal('k.kind', 'resolution').andOn(knex.raw(latestCaseClock('k')));
     })
-    .select(...PUBLIC_COLUMNS, knex.raw("c.variables->>'replyText' as reply_text"), knex.raw("c.variables->>'department' as department"), 'g.name as agency', 'k.due_at as expected_at');
+    // 并单: a merged request is answered by its parent's reply.
+    .leftJoin('cases as parent', 'parent.id', 'c.parent_case_id')
+    .select(...PUBLIC_COLUMNS, knex.raw("coalesce(c.variables->>'replyText', parent.variables->>'replyText') as reply_text"), knex.raw(`${handlingUnitSql('c')} as department`), knex.raw(`${PUBLIC_UNIT_NAME} as agency`), 'k.due_at as expected_at');
 }
 
 // Mainland mobile numbers and resident ID numbers a citizen typed into the text: GETs are public.

@@ -14,6 +14,9 @@ const ITEM_NAMES: Record<string, string> = {
   formats: 'format',
   services: 'service',
   service_requests: 'request',
+  // The mySociety extension: GET's root is `service_requests_updates`, a POST's answer `service_request_updates`.
+  service_requests_updates: 'request_update',
+  service_request_updates: 'request_update',
   errors: 'error',
 };
 

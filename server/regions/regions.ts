@@ -33,7 +33,7 @@ export async function ensureRegions(knex: Knex, opts: { demo?: boolean } = { dem
   // Like a region an admin creates, each has its steering units from the start.
   const regions = rows.filter((r) => r.id !== DEFAULT_REGION.id);
   if (regions.length) {
-    await knex('groups').insert(regions.flatMap((r) => STEERING_UNITS.map(([code, name]) => ({ region_id: r.id, code, name })))).onConflict(['region_id', 'code']).ignore();
+    await knex('groups').insert(regions.flatMap((r) => STEERING_UNITS.map(([code, name]) => ({ region_id: r.id, code, name, kind: 'steering' })))).onConflict(['region_id', 'code']).ignore();
   }
 }
 
@@ -80,7 +80,7 @@ export async function createRegion(knex: Knex, input: z.infer<typeof newRegionSc
     const [row] = await trx('regions')
       .insert({ id: input.id, name: input.name, case_prefix: input.casePrefix, parent_city: input.parentCity ?? null, time_zone: input.timeZone ?? 'Asia/Shanghai', created_at: now, updated_at: now })
       .returning(COLUMNS);
-    await trx('groups').insert(STEERING_UNITS.map(([code, name]) => ({ region_id: input.id, code, name }))).onConflict(['region_id', 'code']).ignore();
+    await trx('groups').insert(STEERING_UNITS.map(([code, name]) => ({ region_id: input.id, code, name, kind: 'steering' }))).onConflict(['region_id', 'code']).ignore();
     const created = view(row);
     await recordChange(trx, { at: now, actor, regionId: input.id, entity: 'region', key: input.id, before: null, after: created });
     return created;

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { formatLocal } from './local-time.ts';
-import { instantParam, type RegionScope } from './period.ts';
+import { instantParam, wherePeriod, type RegionScope } from './period.ts';
 
 export const breachQuerySchema = z.object({
   region: z.string().max(40).optional(),
@@ -29,8 +29,7 @@ function filtered(knex: Knex, scope: RegionScope, q: BreachQuery) {
   const query = knex('sla_breaches as b').where('b.kind', q.kind);
   if (scope !== 'all') query.whereIn('b.region_id', scope);
   if (q.region) query.where('b.region_id', q.region);
-  if (q.from) query.where('b.due_at', '>=', q.from);
-  if (q.to) query.where('b.due_at', '<', q.to);
+  wherePeriod(query, 'b.due_at', 'b.region_id', q.from, q.to);
   if (q.group) query.where('b.responsible_group', q.group);
   if (q.category) query.where('b.category', q.category);
   return query;

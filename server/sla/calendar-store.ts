@@ -45,9 +45,11 @@ export const limitsBodySchema = z.object({
         warnShare: z.number().gt(0).lt(1).default(0.8),
       }),
     )
-    .min(1)
-    .max(500),
-});
+    .max(500)
+    .default([]),
+  // The region's own rows to drop, so the cell inherits again (from a branch above, `*` or default).
+  remove: z.array(z.object({ category: z.string().min(1).max(40), urgency: z.enum(['normal', 'urgent', 'emergency']) })).max(500).default([]),
+}).refine((b) => b.limits.length + b.remove.length > 0, { message: 'give at least one limit to set or remove', path: ['limits'] });
 
 async function ensureRegion(knex: Knex | Knex.Transaction, region: string): Promise<void> {
   if (!(await knex('regions').where({ id: region }).first('id'))) throw notFound('Region', region);
@@ -113,11 +115,18 @@ export async function setOfficeHours(knex: Knex, region: string, body: z.infer<t
 
 export async function upsertLimits(knex: Knex, region: string, body: z.infer<typeof limitsBodySchema>, now: Date): Promise<number> {
   await ensureRegion(knex, region);
-  await knex('sla_limits')
-    .insert(body.limits.map((l) => ({ region_id: region, category: l.category, urgency: l.urgency, response_limit: l.response, resolution_limit: l.resolution, warn_share: l.warnShare, updated_at: now })))
-    .onConflict(['region_id', 'category', 'urgency'])
-    .merge(['response_limit', 'resolution_limit', 'warn_share', 'updated_at']);
-  return body.limits.length;
+  const set = new Set(body.limits.map((l) => `${l.category}|${l.urgency}`));
+  const clash = body.remove.find((r) => set.has(`${r.category}|${r.urgency}`));
+  if (clash) throw invalid('limit_twice', `${clash.category} (${clash.urgency}) is both set and removed.`);
+  await knex.transaction(async (trx: Knex.Transaction) => {
+    for (const r of body.remove) await trx('sla_limits').where({ region_id: region, category: r.category, urgency: r.urgency }).delete();
+    if (!body.limits.length) return;
+    await trx('sla_limits')
+      .insert(body.limits.map((l) => ({ region_id: region, category: l.category, urgency: l.urgency, response_limit: l.response, resolution_limit: l.resolution, warn_share: l.warnShare, updated_at: now })))
+      .onConflict(['region_id', 'category', 'urgency'])
+      .merge(['response_limit', 'resolution_limit', 'warn_share', 'updated_at']);
+  });
+  return body.limits.length + body.remove.length;
 }
 
 export async function listLimits(knex: Knex, region: string) {

@@ -7,13 +7,15 @@
  * once instead of waiting for the sweep.
  */
 import type { Knex } from 'knex';
+import { handlingUnit } from '../units/index.ts';
 import type { NewEvent } from '../audit/index.ts';
 import { ENDED_TASK_COLUMNS, type EndedTask, type StepChanges, type StepHook } from '../cases/index.ts';
 import type { SlaConfigCache } from './config-cache.ts';
 import { addLimit, warnAtFor } from './limits.ts';
 import { missingYears } from './working-time.ts';
 import { NOT_RESPONSIBLE, stopClocks, type CaseFacts, type ClockRow, type ClockStop } from './record.ts';
-import { respondsTo, answersCitizen } from './clock-rules.ts';
+import { respondsTo, answersCitizen, CAP_TASK_DUE_AT_CASE_DEADLINE } from './clock-rules.ts';
+import type { Rules } from '../rules/index.ts';
 
 export interface ClockHookDeps {
   cache: SlaConfigCache;
@@ -36,9 +38,17 @@ export function slaStepHook(deps: ClockHookDeps): StepHook {
         rows.push(clockRow(changes, { kind, taskId: null, elementId: null, due: due.at, share: limit.warnShare, working: due.workingTime, provisional: due.provisional, spec, cal }));
       }
     }
-    for (const t of changes.opened) {
-      if (!t.dueAt || (t.candidateGroups.length > 0 && t.candidateGroups.every((g) => NOT_RESPONSIBLE.has(g)))) continue;
-      rows.push(clockRow(changes, { kind: 'task', taskId: t.id, elementId: t.elementId, due: t.dueAt, share: limit.warnShare, working: t.dueWorkingTime, provisional: t.dueProvisional, spec: null, cal }));
+    const clocked = changes.opened.filter((t) => t.dueAt && !(t.candidateGroups.length > 0 && t.candidateGroups.every((g) => NOT_RESPONSIBLE.has(g))));
+    const deadline = CAP_TASK_DUE_AT_CASE_DEADLINE && clocked.length ? await caseDeadline(trx, changes, rows) : null;
+    for (const t of clocked) {
+      if (deadline && deadline > changes.now && t.dueAt! > deadline) {
+        events.push({ type: 'task.due_capped', actor: 'system', data: { taskId: t.id, elementId: t.elementId, from: t.dueAt!.toISOString(), to: deadline.toISOString() } });
+        t.dueAt = deadline;
+        const write = trx('tasks').where({ id: t.id }).update({ due_at: deadline });
+        if (changes.defer) changes.defer(write);
+        else await write;
+      }
+      rows.push(clockRow(changes, { kind: 'task', taskId: t.id, elementId: t.elementId, due: t.dueAt!, share: limit.warnShare, working: t.dueWorkingTime, provisional: t.dueProvisional, spec: null, cal }));
     }
     let created: ClockRow[] = [];
     // A clock nobody needs back in this step (no provisional alert to name it, none stopped with the case)
@@ -62,13 +72,13 @@ export function slaStepHook(deps: ClockHookDeps): StepHook {
     }
 
     if (changes.ended.length || changes.closed) {
-      events.push(...(await stopEnded(trx, changes, facts, deps.node, created)));
+      events.push(...(await stopEnded(trx, changes, facts, deps.node, created, deps.cache.rules.for(changes.regionId).rules)));
     }
     return events;
   };
 }
 
-async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: CaseFacts & { department: string | null }, node: string, created: ClockRow[]): Promise<NewEvent[]> {
+async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: CaseFacts & { department: string | null }, node: string, created: ClockRow[], rules: Rules): Promise<NewEvent[]> {
   const events: NewEvent[] = [];
   // Read under the case lock by the caller (with the task it completes), plus those this step started; else read here.
   const running: ClockRow[] = changes.runningClocks
@@ -98,7 +108,7 @@ async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: Cas
   }
   const completed = ended.filter((t) => t.status === 'completed');
   for (const clock of running.filter((c) => c.kind !== 'task')) {
-    const by = completed.find((t) => (clock.kind === 'response' ? respondsTo(t) : answersCitizen(t)));
+    const by = completed.find((t) => (clock.kind === 'response' ? respondsTo(t, rules.responseExcludedGroups) : answersCitizen(t, rules.answerElementPrefixes)));
     if (by) {
       const who = { group: groupOf(by.candidate_groups), user: by.completed_by ?? null, taskName: by.name };
       stops.push({ clock, at: changes.now, reason: clock.kind === 'response' ? 'responded' : 'answered', who });
@@ -116,10 +126,20 @@ async function stopEnded(trx: Knex.Transaction, changes: StepChanges, facts: Cas
   return events;
 }
 
+/** Due time of the case's running resolution clock: started in this step, carried by the caller, or read. */
+async function caseDeadline(trx: Knex.Transaction, changes: StepChanges, starting: Array<Record<string, unknown>>): Promise<Date | null> {
+  const fresh = starting.find((r) => r.kind === 'resolution');
+  if (fresh) return fresh.due_at as Date;
+  const carried = changes.runningClocks?.find((c) => c.kind === 'resolution');
+  if (changes.runningClocks) return carried ? new Date(carried.due_at) : null;
+  const row = await trx('sla_clocks').where({ case_id: changes.caseId, kind: 'resolution' }).whereNull('stopped_at').first('due_at');
+  return row ? new Date(row.due_at) : null;
+}
+
 /** The case facts a breach record carries. */
 export async function caseFacts(trx: Knex | Knex.Transaction, caseId: number): Promise<CaseFacts & { department: string | null }> {
-  const row = await trx('cases').where({ id: caseId }).first('case_no', 'category', 'urgency', trx.raw("variables->>'department' as department"));
-  return { case_no: row.case_no, category: row.category, urgency: row.urgency, department: row.department ?? null };
+  const row = await trx('cases').where({ id: caseId }).first('case_no', 'category', 'urgency', 'forwarded', trx.raw("variables->>'department' as department"));
+  return { case_no: row.case_no, category: row.category, urgency: row.urgency, department: handlingUnit(row.department, row.forwarded) };
 }
 
 /** The first group of a task that can be held responsible. */

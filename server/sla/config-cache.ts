@@ -7,6 +7,8 @@
  */
 import type { Knex } from 'knex';
 import { ancestry, readParentLinks, type ParentLinks } from '../catalogue/index.ts';
+import type { Clock } from '../clock/index.ts';
+import { RulesCache, type RulesSnapshot } from '../rules/index.ts';
 import { parseClockTime, zoneOffsetMinutes } from './local-time.ts';
 import type { DayKind, WorkCalendar } from './working-time.ts';
 
@@ -36,6 +38,8 @@ export interface SlaSnapshot {
   limits: Map<string, LimitRow>;
   /** The request catalogue's parent links, so a limit set on a branch reaches its leaves. */
   parents: ParentLinks;
+  /** Each region's rule overrides (server/rules): the clock rules and evaluationTimeout() read them in steps. */
+  rules?: RulesSnapshot;
 }
 
 export class SlaConfigCache {
@@ -44,10 +48,16 @@ export class SlaConfigCache {
   private limits = new Map<string, LimitRow>();
   private parents: ParentLinks = new Map();
   private readonly followers = new Set<(s: SlaSnapshot) => void>();
+  /** The regions' side-task rules, loaded and shipped to engine workers with the rest. */
+  readonly rules: RulesCache;
+
+  constructor(clock?: Clock) {
+    this.rules = new RulesCache(clock);
+  }
 
   /** The contents now, for a copy in another thread (engine workers run the FEEL functions that read it). */
   snapshot(): SlaSnapshot {
-    return { raw: this.raw, limits: this.limits, parents: this.parents };
+    return { raw: this.raw, limits: this.limits, parents: this.parents, rules: this.rules.snapshot() };
   }
 
   /** Replaces the contents with a snapshot taken elsewhere (in an engine worker). */
@@ -55,6 +65,7 @@ export class SlaConfigCache {
     this.raw = s.raw;
     this.limits = s.limits;
     this.parents = s.parents ?? new Map();
+    this.rules.restore(s.rules);
     this.calendars.clear();
   }
 
@@ -75,6 +86,7 @@ export class SlaConfigCache {
     const hours = await knex('office_hours').select('region_id', 'time_zone', 'periods');
     const limits = await knex('sla_limits').select('*');
     const parents = await readParentLinks(knex);
+    await this.rules.reload(knex);
     const raw: Raw = { days: new Map(), years: new Map(), hours: new Map() };
     for (const d of days) {
       if (!raw.days.has(d.region_id)) raw.days.set(d.region_id, new Map());

@@ -4,6 +4,7 @@
  *   workdays(n, from)      … after `from` (a FEEL date, date and time, or ISO text)
  *   workhours(n[, from])   n office hours later
  *   slaDue("response" | "resolution")  the case's limit from sla_limits, from now
+ *   evaluationTimeout()    the region's evaluation timeout (server/rules), an ISO duration such as "P7D"
  * They return a JS Date (a `WorkTime`) that carries whether the answer is
  * provisional (a year with no loaded calendar), which the task's SLA clock
  * picks up. Usable in camunda:dueDate, timer timeDate and conditions.
@@ -61,6 +62,7 @@ export function slaFeelFunctions(cache: SlaConfigCache, clock: Clock): FeelFunct
         const due = addLimit(clock.now(), spec, cal());
         return new WorkTime(due.at, due.provisional, due.workingTime);
       },
+      evaluationTimeout: () => cache.rules.for(region).rules.evaluationTimeout,
     };
   };
 }

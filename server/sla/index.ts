@@ -16,4 +16,7 @@ export { listBreaches, breachesPerWeek, breachQuerySchema, listProvisional, brea
 export { computeMetrics, metricsForPeriod, metricsQuerySchema } from './metrics.ts';
 export { METRICS } from './metrics-config.ts';
 export { localDay, formatLocal, isDay } from './local-time.ts';
+export { regionDay, regionZone, wherePeriod, LocalDay } from './period.ts';
 export { caseClocks } from './case-clocks.ts';
+export { parseHolidayNotice } from './holiday-notice.ts';
+export type { ParsedNotice, NoticeDay, NoticeHoliday, NoticeProblem } from './holiday-notice.ts';

@@ -20,6 +20,10 @@
  *     a score only, so "已解决" is read from it; change the rule here.
  *  满意率 satisfactionRate = Σ satisfactionWeights[score] / evaluated
  *     default: 满意 (5) and 基本满意 (4) count 1, the rest 0.
+ *  Which evaluations count (evaluationsCounted): a case reopened (重办) is
+ *     scored again; every score stays in the raw data (`raw=true`), and the
+ *     rates count `latest` — the latest score per case, the default — or
+ *     `every` score given.
  *  按期办结率 onTimeClosureRate = resolvedOnTime / resolutionDue
  *     resolutionDue: cases whose resolution clock stopped (the citizen was
  *     answered, or the case closed), or whose resolution due time passed;
@@ -29,6 +33,11 @@
  *     the cases whose resolution clock stopped.
  *
  * Rates are fractions 0–1 rounded to 4 places, null when the denominator is 0.
+ *
+ * Per region, the scores that count as satisfied (满意, satisfiedMinScore 4) and resolved
+ * (resolvedMinScore 3), the close kinds left out of every count (excludedCloseKinds: none)
+ * and evaluationsCounted are the region's rules (server/rules, GET /regions/:region/rules);
+ * the values here are their defaults. Each case is counted by its own region's rules.
  */
 export const METRICS = {
   version: '2026-11-27',
@@ -36,6 +45,7 @@ export const METRICS = {
   resolvedMinScore: 3,
   /** Element ids of the task whose completion carries the citizen's evaluation (`score`, `comment`). */
   evaluationElements: ['evaluate'],
+  evaluationsCounted: 'latest' as EvaluationsCounted,
   /** The group a case is counted under: the 承办单位 chosen at dispatch. */
   groupVariable: 'department',
   unassignedGroup: '(unassigned)',
@@ -47,5 +57,8 @@ export const METRICS = {
     closureRate: { label: '办结率', numerator: 'closed', denominator: 'received' },
   },
 } as const;
+
+/** Which of a case's evaluations the rates count: the latest per case, or every one given (重办 scores again). */
+export type EvaluationsCounted = 'latest' | 'every';
 
 export type RateName = keyof typeof METRICS.rates;

@@ -42,7 +42,7 @@ export interface Sla {
 }
 
 export function createSla(deps: SlaDeps): Sla {
-  const cache = new SlaConfigCache();
+  const cache = new SlaConfigCache(deps.clock);
   const jobs = new SlaJobs({ ...deps, cache });
   let unlisten: (() => Promise<void>) | null = null;
   const reload = () => cache.reload(deps.knex).catch((err) => deps.log(`sla config reload failed: ${(err as Error).message}`));

@@ -82,7 +82,7 @@ async function sweepCase(knex: Knex, caseId: number, now: Date, node: string) {
       .where((q) => q.where('due_at', '<=', now).orWhere((w) => w.whereNull('warned_at').where('warn_at', '<=', now)))
       .orderBy('id');
     const facts = await caseFacts(trx, caseId);
-    const openTasks = await trx('tasks').where({ case_id: caseId, status: 'open' }).orderBy('id').select('id', 'name', 'candidate_groups', 'assignee');
+    const openTasks = await trx('tasks').where({ case_id: caseId, status: 'open' }).orderBy('id').select('id', 'name', 'candidate_groups', 'assignee', 'on_hold');
     const events: NewEvent[] = [];
     let warnings = 0;
     let breaches = 0;
@@ -106,8 +106,9 @@ async function sweepCase(knex: Knex, caseId: number, now: Date, node: string) {
           stopped += 1;
           continue;
         }
-        // A case clock is owed by whoever holds the case now: its first open task's group.
-        const current = openTasks.find((t) => groupOf(t.candidate_groups));
+        // A case clock is owed by whoever holds the case now: its first open task's group — not a
+        // unit whose task is on hold after its 退单 (it gave the case back; the dispatchers hold it).
+        const current = openTasks.find((t) => !t.on_hold && groupOf(t.candidate_groups));
         if (current) who = { group: groupOf(current.candidate_groups), user: current.assignee ?? null, taskName: current.name };
       }
       if (new Date(clock.due_at) <= now) {

@@ -22,8 +22,11 @@ export function mayWork(user: User, task: TaskAccessRow): boolean {
   return task.candidate_groups.some((g) => user.groups.includes(g));
 }
 
-/** Groups that are not a handling unit: their tasks are steering steps, never returned (退单) or extended. */
+/**
+ * Groups that are not a handling unit: their tasks are steering steps, never returned (退单) or
+ * extended. A region's own list is its `steeringGroups` rule (server/rules); this is the fallback.
+ */
 export const STEERING_GROUPS = ['dispatchers', 'leaders', 'citizen'];
 
-export const isUnitTask = (task: { kind?: string; candidate_groups: string[] }) =>
-  (task.kind ?? 'process') === 'process' && task.candidate_groups.length > 0 && !task.candidate_groups.some((g) => STEERING_GROUPS.includes(g));
+export const isUnitTask = (task: { kind?: string; candidate_groups: string[] }, steering: string[] = STEERING_GROUPS) =>
+  (task.kind ?? 'process') === 'process' && task.candidate_groups.length > 0 && !task.candidate_groups.some((g) => steering.includes(g));

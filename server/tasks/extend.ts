@@ -7,6 +7,7 @@ import { flushEvents } from '../cases/index.ts';
 // The SLA module through its door: server/sla depends on server/cases and never on
 // server/tasks, so this import makes no cycle (and an approval must always move the clock).
 import { extendDue, type Extension } from '../sla/index.ts';
+import type { RegionRules } from '../rules/index.ts';
 import { isUnitTask, mayWork } from './access.ts';
 import { actOnTask } from './load.ts';
 import { openSideTask } from './side.ts';
@@ -20,10 +21,10 @@ export const extensionSchema = z.object({
  * 延期: asked for before the deadline, with a reason and the new due time; a
  * leader of the region approves (possibly with another date) or refuses.
  */
-export async function requestExtension(rt: { knex: Knex; clock: { now(): Date } }, taskId: number, user: User, input: z.infer<typeof extensionSchema>, authorize: (t: Record<string, any>) => void) {
+export async function requestExtension(rt: { knex: Knex; clock: { now(): Date }; rules?: Pick<RegionRules, 'cached'> }, taskId: number, user: User, input: z.infer<typeof extensionSchema>, authorize: (t: Record<string, any>) => void) {
   return actOnTask(rt, taskId, authorize, async ({ trx, task, locked, now, events }) => {
     if (!mayWork(user, task as never)) throw new AppError('forbidden', 'This task is not offered to you or your groups.', { status: 403 });
-    if (!isUnitTask(task as never)) throw conflict('extension_not_allowed', 'Only a handling unit\'s task can be extended.');
+    if (!isUnitTask(task as never, rt.rules?.cached(task.region_id).steeringGroups)) throw conflict('extension_not_allowed', 'Only a handling unit\'s task can be extended.');
     if (!task.due_at) throw conflict('extension_not_allowed', 'This task has no due time to extend.');
     const due = new Date(task.due_at);
     if (now >= due) throw conflict('extension_too_late', 'An extension must be asked for before the due time; this task is already overdue.', { dueAt: due });
@@ -56,12 +57,9 @@ export async function requestExtension(rt: { knex: Knex; clock: { now(): Date } 
  * for the new time, the breach falls at the new time and its record carries it)
  * and the timeline gets one `sla.extended` event — who approved, from when to
  * when, why. The one place an approval extends a due time.
- *
- * Not moved: a BPMN boundary timer already armed on the task (the 督办 timer on
- * resolve, `slaDue("resolution")` evaluated when the task opened) lives in the
- * engine's saved state and still fires at the original limit; leaders are then
- * asked to supervise a task they extended. Moving it needs engine support for
- * re-arming a waiting timer.
+ * The case's resolution clock moves with it when it would fall earlier, and a
+ * boundary timer armed on the task for its due time (the 督办 timer on resolve)
+ * is re-armed for the new time (server/engine/rearm.ts).
  */
 export async function recordExtension(trx: Knex.Transaction, input: { taskId: number; newDue: Date; approvedBy: string; reason?: string; now: Date }): Promise<Extension> {
   return extendDue(trx, input.taskId, input.newDue, input.approvedBy, input.reason ?? '', input.now);

@@ -13,7 +13,12 @@ const RESERVED = new Set(['id', 'executionId', 'fields', 'content', 'properties'
  * Checks submitted values against the task's `camunda:formData` fields and
  * returns the typed values to merge into the case. Every bad field is reported.
  */
-export function checkForm(fields: FormField[] | undefined, submitted: Record<string, unknown>): { values: Record<string, unknown>; problems: FieldProblem[] } {
+export function checkForm(
+  fields: FormField[] | undefined,
+  submitted: Record<string, unknown>,
+  /** The region's units each `unit` field offers (form-units.ts), by field id. */
+  units: ReadonlyMap<string, ReadonlyArray<{ id: string }>> = new Map(),
+): { values: Record<string, unknown>; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const values: Record<string, unknown> = {};
   for (const key of Object.keys(submitted)) {
@@ -33,7 +38,7 @@ export function checkForm(fields: FormField[] | undefined, submitted: Record<str
       if (f.required) problems.push({ field: f.id, rule: 'required', message: `${f.label} is required.` });
       continue;
     }
-    const typed = coerce(f, raw);
+    const typed = coerce(f, raw, units.get(f.id));
     if (typed.error) {
       problems.push({ field: f.id, rule: 'type', message: `${f.label}: ${typed.error}` });
       continue;
@@ -45,7 +50,7 @@ export function checkForm(fields: FormField[] | undefined, submitted: Record<str
   return { values, problems };
 }
 
-function coerce(f: FormField, raw: unknown): { value?: unknown; error?: string } {
+function coerce(f: FormField, raw: unknown, units: ReadonlyArray<{ id: string }> = []): { value?: unknown; error?: string } {
   switch (f.type) {
     case 'boolean':
       if (typeof raw === 'boolean') return { value: raw };
@@ -63,6 +68,9 @@ function coerce(f: FormField, raw: unknown): { value?: unknown; error?: string }
       const ids = (f.values ?? []).map((v) => v.id);
       return ids.includes(String(raw)) ? { value: String(raw) } : { error: `must be one of ${ids.join(', ')}` };
     }
+    case 'unit':
+      // Read from the directory at this moment: a unit the admin added is a choice at once, a deactivated one no longer.
+      return units.some((u) => u.id === String(raw)) ? { value: String(raw) } : { error: `"${String(raw)}" is not an active unit this field offers` };
     default:
       return typeof raw === 'string' ? { value: raw } : { error: 'must be text' };
   }

@@ -11,3 +11,4 @@ export { addCoHandlers, coHandlersSchema } from './cohandle.ts';
 export { openSideTask } from './side.ts';
 export type { SideKind } from './side.ts';
 export { getTaskWithCase } from './read.ts';
+export { forwardTask, forwardSchema } from './forward.ts';

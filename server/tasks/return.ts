@@ -5,6 +5,7 @@ import type { User } from '../auth/index.ts';
 import { restartCase, type CaseRuntime } from '../cases/index.ts';
 import type { FormField } from '../engine/index.ts';
 import { AppError, conflict, invalid } from '../errors/index.ts';
+import type { RegionRules } from '../rules/index.ts';
 import { isUnitTask, mayWork } from './access.ts';
 import { actOnTask } from './load.ts';
 import { openSideTask } from './side.ts';
@@ -16,17 +17,17 @@ export const returnSchema = z.object({ reason: z.string().trim().min(2).max(1000
  * cannot be completed meanwhile) and the dispatchers get a 退单审核 task:
  * back (驳回: the unit carries on) or redispatch (改派: to another unit).
  */
-export async function returnTask(rt: { knex: Knex; clock: { now(): Date } }, taskId: number, user: User, input: z.infer<typeof returnSchema>, authorize: (t: Record<string, any>) => void) {
+export async function returnTask(rt: { knex: Knex; clock: { now(): Date }; rules?: Pick<RegionRules, 'cached'> }, taskId: number, user: User, input: z.infer<typeof returnSchema>, authorize: (t: Record<string, any>) => void) {
   return actOnTask(rt, taskId, authorize, async ({ trx, task, locked, now, events }) => {
     if (!mayWork(user, task as never)) throw new AppError('forbidden', 'This task is not offered to you or your groups.', { status: 403 });
-    if (!isUnitTask(task as never)) throw conflict('return_not_allowed', 'Only a handling unit\'s task can be returned (not dispatch, supervision, review or evaluation).');
+    if (!isUnitTask(task as never, rt.rules?.cached(task.region_id).steeringGroups)) throw conflict('return_not_allowed', 'Only a handling unit\'s task can be returned (not dispatch, supervision, review or evaluation).');
     if (task.on_hold) throw conflict('return_pending', 'This task was already returned and waits for the dispatcher\'s review.');
-    const units = await unitChoices(trx, locked.id);
     await trx('tasks').where({ id: taskId }).update({ on_hold: true });
     events.push({ type: 'task.returned', actor: user.username, data: { taskId, elementId: task.element_id, name: task.name, groups: task.candidate_groups, reason: input.reason } });
     const fields: FormField[] = [
       { id: 'decision', label: '审核结果', type: 'enum', required: true, values: [{ id: 'redispatch', name: '改派' }, { id: 'back', name: '驳回(原单位继续办理)' }] },
-      { id: 'department', label: '改派单位', type: units.length ? 'enum' : 'string', required: false, ...(units.length && { values: units }) },
+      // The region's units when the review is read and completed (form-units.ts), as the dispatch form offers them.
+      { id: 'department', label: '改派单位', type: 'unit', required: false },
       { id: 'note', label: '审核意见', type: 'string', required: false },
     ];
     const review = await openSideTask(trx, locked, now, {
@@ -41,16 +42,6 @@ export async function returnTask(rt: { knex: Knex; clock: { now(): Date } }, tas
     events.push(review.event);
     return { taskId, onHold: true, reviewTaskId: review.id };
   });
-}
-
-/** The units the case's dispatch step offers (its `department` enum), for the review's choice. */
-async function unitChoices(trx: Knex.Transaction, caseId: number): Promise<Array<{ id: string; name: string }>> {
-  const rows = await trx('tasks').where({ case_id: caseId, kind: 'process' }).whereNotNull('form').orderBy('id', 'desc').select('form');
-  for (const r of rows) {
-    const f = (r.form?.fields ?? []).find((x: FormField) => x.id === 'department');
-    if (f?.values?.length) return f.values;
-  }
-  return [];
 }
 
 /** The dispatcher's decision on a return, inside the completion's transaction. */

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/app.ts';
-import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
+import { loginAs, startBrowserApp, type BrowserSession, overflowsX } from '../support/browser.ts';
 
-/** Whether the page scrolls sideways (a phone layout must not). */
-const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 const REGION = 'keyouqian';
 const HANDLER = 'keyouqian.heating';
@@ -103,16 +101,19 @@ describe('e2e: the admin console sets up a new region, its units and its staff',
     const form = page.locator('[data-test=unit-form]');
     await form.locator('input[name=code]').fill('heating-company');
     await form.locator('input[name=name]').fill('热力公司');
+    await form.locator('select[name=kind]').selectOption('utility');
     await form.locator('[data-action=save-unit]').click();
     await page.waitForSelector('[data-test=unit-table] tr[data-unit=heating-company]');
+    // 添加下级 on the row fills the form's parent: the repair crew sits under the company.
+    await page.click('[data-test=unit-table] tr[data-unit=heating-company] [data-action=add-child]');
     await page.fill('[data-test=unit-form] input[name=code]', 'heating-repair');
     await page.fill('[data-test=unit-form] input[name=name]', '热力公司维修班');
     await page.click('[data-test=unit-form] [data-action=save-unit]');
-    await page.waitForSelector('[data-test=unit-table] tr[data-unit=heating-repair]');
+    await page.waitForSelector('[data-test=unit-table] tr[data-unit=heating-repair][data-depth="1"]');
     const groups = await t.call('GET', `/api/v1/groups?region=${REGION}`, { as: 'admin' });
     expect(groups.body.items).to.deep.include.members([
-      { region: REGION, code: 'heating-company', name: '热力公司' },
-      { region: REGION, code: 'heating-repair', name: '热力公司维修班' },
+      { region: REGION, code: 'heating-company', name: '热力公司', parentCode: null, kind: 'utility', publicName: null, active: true },
+      { region: REGION, code: 'heating-repair', name: '热力公司维修班', parentCode: 'heating-company', kind: null, publicName: null, active: true },
     ]);
     // Both are offered to the staff form.
     expect(await page.locator('[data-test=staff-form] input[name=groups]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).to.include.members(['heating-company', 'heating-repair']);

@@ -72,7 +72,8 @@ describe('e2e: an auditor reviews SLA breaches and exports them', function () {
   });
 
   it("checks a case's hash chain, and sees a row edited in SQL break it", async () => {
-    await page.fill('input[name=caseId]', String(cases.water.id));
+    // Auditors type the number printed on the work order, in whatever letter case (issue 13 item 4).
+    await page.fill('input[name=caseId]', ` ${cases.water.caseNo.toLowerCase()} `);
     await page.click('form:has(input[name=caseId]) button[type=submit]');
     await page.waitForSelector('[data-test=verify-result] .alert.ok');
     expect(await page.textContent('[data-test=verify-result]')).to.contain('记录完整');
@@ -94,6 +95,20 @@ describe('e2e: an auditor reviews SLA breaches and exports them', function () {
     expect(clocks).to.contain('响应时限').and.to.contain('办结时限');
     expect(await page.locator('[data-test=sla-clocks] li.clock.overdue').count()).to.be.greaterThan(0);
     await b.screenshot(page, 'case-view-auditor');
+  });
+
+  it('ends the default range at the end of today in China time, also between 00:00 and 08:00 there (UTC still says yesterday)', async () => {
+    const early = await b.context.newPage();
+    await early.clock.setFixedTime(new Date('2026-12-02T20:30:00Z')); // 3 December, 04:30 in Beijing
+    await early.goto(new URL('/audit', t.url).toString());
+    await early.waitForSelector('[data-test=breach-filters] input[name=to]');
+    expect(await early.inputValue('[data-test=breach-filters] input[name=to]')).to.equal('2026-12-03');
+    // In the evening it is today, not tomorrow: the API's date-only `to` includes its whole day.
+    await early.clock.setFixedTime(new Date('2026-12-02T10:00:00Z')); // 2 December, 18:00 in Beijing
+    await early.reload();
+    await early.waitForSelector('[data-test=breach-filters] input[name=to]');
+    expect(await early.inputValue('[data-test=breach-filters] input[name=to]')).to.equal('2026-12-02');
+    await early.close();
   });
 
   it('logged no console errors', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/app.ts';
-import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
+import { loginAs, startBrowserApp, type BrowserSession, overflowsX } from '../support/browser.ts';
 import { caseDetail, submit } from '../support/cases.ts';
 
 /**
@@ -42,8 +42,6 @@ const BROKEN = `<?xml version="1.0" encoding="UTF-8"?>
 
 const REASON = '系统故障导致您的诉求未能自动流转，工作人员已电话联系您答复。';
 
-/** Whether the page scrolls sideways (a phone layout must not). */
-const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 describe('e2e: incidents are visible and recoverable in the browser', function () {
   let t: TestApp;
@@ -166,6 +164,9 @@ describe('e2e: incidents are visible and recoverable in the browser', function (
     expect(await overflowsX(phone)).to.equal(false);
     await b.screenshot(phone, 'incidents-list-phone');
     await phone.goto(`/cases/${cases.b.id}`);
+    // On a phone the banner comes first and the diagram waits behind 查看流程图.
+    await phone.waitForSelector('[data-test=incident-banner]');
+    await phone.click('[data-test=diagram-toggle]');
     await phone.waitForSelector('.djs-element.case-incident');
     expect(await overflowsX(phone)).to.equal(false);
     await b.screenshot(phone, 'case-incident-phone');

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { TestApp } from '../support/app.ts';
-import { loginAs, startBrowserApp, type BrowserSession } from '../support/browser.ts';
+import { loginAs, startBrowserApp, type BrowserSession, overflowsX } from '../support/browser.ts';
 import { submit } from '../support/cases.ts';
 
-/** Whether the page scrolls sideways (a phone layout must not). */
-const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 
 describe('e2e: layouts and languages of the remaining pages', function () {
   let t: TestApp;

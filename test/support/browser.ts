@@ -117,6 +117,9 @@ export async function launchBrowser(baseUrl: string): Promise<BrowserSession> {
   };
 }
 
+/** Whether the page scrolls sideways (a phone layout must not). */
+export const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+
 /** Logs in through the login page and waits for the role's home page. */
 export async function loginAs(page: Page, username: string, password = 'demo'): Promise<void> {
   await page.goto('/login');

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { openDb, migrateLatest, type Db } from '../../server/db/index.ts';
+import { openDb, migrateLatest, pgliteExtensions, type Db } from '../../server/db/index.ts';
 
-let shared: PGlite | null = null;
+// A promise, so two test files starting at once still share one PGlite.
+let shared: Promise<PGlite> | null = null;
 
 export const onPostgres = () => Boolean(process.env.DATABASE_URL);
 
@@ -17,8 +18,8 @@ export async function freshDb(opts: { poolMax?: number; migrate?: boolean } = {}
   if (onPostgres()) {
     db = await openDb({ url: process.env.DATABASE_URL, schema, poolMax: opts.poolMax ?? 10 });
   } else {
-    shared ??= new PGlite();
-    db = await openDb({ pglite: shared, schema });
+    shared ??= pgliteExtensions().then((extensions) => new PGlite({ extensions }));
+    db = await openDb({ pglite: await shared, schema });
   }
   if (opts.migrate !== false) await migrateLatest(db.knex, schema);
   return Object.assign(db, {

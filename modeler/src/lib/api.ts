@@ -26,6 +26,8 @@ export class ApiError extends Error {
 export interface CallOptions {
   body?: unknown;
   form?: FormData;
+  /** A file sent as the body itself (a catalogue .csv or .xlsx import), with its media type. */
+  file?: { type: string; data: Blob };
   headers?: Record<string, string>;
   /** Return the raw Response (e.g. for a CSV download). */
   raw?: boolean;
@@ -38,6 +40,10 @@ export async function api<T = any>(method: string, path: string, opts: CallOptio
   if (session) headers.authorization = `Bearer ${session.token}`;
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
+  else if (opts.file) {
+    headers['content-type'] = opts.file.type;
+    body = opts.file.data;
+  }
   else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);

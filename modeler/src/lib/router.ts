@@ -13,6 +13,24 @@ interface Route {
 const routes: Route[] = [];
 let onChange: (() => void) | undefined;
 let current: (() => void) | undefined;
+/** The URL on screen: where a refused Back returns to. */
+let shown = '';
+/** The page's warning when leaving would lose work (e.g. unsaved diagram edits); null when nothing would. */
+let leaveGuard: (() => string | null) | null = null;
+
+/**
+ * A page that holds unsaved work sets this; it applies to the app's own navigation (links,
+ * Back) and to closing or reloading the tab, and is dropped when the page is left.
+ */
+export function setLeaveGuard(guard: (() => string | null) | null): void {
+  leaveGuard = guard;
+}
+
+/** True when the user agrees to leave (or there is nothing to lose). */
+function mayLeave(): boolean {
+  const warning = leaveGuard?.();
+  return !warning || window.confirm(warning);
+}
 
 /**
  * A page loaded on first visit: pages with bpmn-js (about 1.5 MB) stay out of the bundle a
@@ -30,6 +48,7 @@ export function route(path: string, render: Render): void {
 }
 
 export function navigate(path: string, replace = false): void {
+  if (path !== location.pathname + location.search && !mayLeave()) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   dispatch();
@@ -42,7 +61,16 @@ export function refresh(): void {
 
 export function startRouter(outlet: HTMLElement, changed: () => void): void {
   onChange = changed;
-  window.addEventListener('popstate', dispatch);
+  window.addEventListener('popstate', () => {
+    // The URL has already changed: a refused Back puts the page's own URL back.
+    if (!mayLeave()) return history.pushState(null, '', shown);
+    dispatch();
+  });
+  window.addEventListener('beforeunload', (ev) => {
+    if (!leaveGuard?.()) return;
+    ev.preventDefault();
+    ev.returnValue = '';
+  });
   // Same-origin links are client navigations.
   document.addEventListener('click', (ev) => {
     const a = (ev.target as Element).closest?.('a[href]') as HTMLAnchorElement | null;
@@ -54,6 +82,8 @@ export function startRouter(outlet: HTMLElement, changed: () => void): void {
   });
   current = () => {
     const path = location.pathname;
+    shown = path + location.search;
+    leaveGuard = null;
     for (const r of routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;

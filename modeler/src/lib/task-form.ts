@@ -1,5 +1,6 @@
 import { h } from './dom.ts';
 import { t } from '../i18n/index.ts';
+import { indented } from './units.ts';
 
 // The field shape the server serves with a task (type-only: nothing of the server is bundled).
 import type { FormField } from '../../../server/engine/task-wait.ts';
@@ -36,6 +37,15 @@ export function buildFields(fields: FormField[]): HTMLElement[] {
           { name: f.id },
           h('option', { value: '' }, t('common.choose')),
           (f.values ?? []).map((v) => h('option', { value: v.id, selected: v.id === f.defaultValue }, v.name || v.id)),
+        );
+        break;
+      case 'unit':
+        // The server sends the region's units in tree order; a sub-unit is indented under its parent.
+        control = h(
+          'select',
+          { name: f.id, class: 'unit-select' },
+          h('option', { value: '' }, t('common.choose')),
+          (f.values ?? []).map((v) => h('option', { value: v.id, selected: v.id === f.defaultValue, 'data-depth': String(v.depth ?? 0) }, indented(v.name || v.id, v.depth))),
         );
         break;
       case 'long':

@@ -11,7 +11,13 @@ const WEEKS = 8;
 
 type Row = Record<string, any>;
 
-const dateInput = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * A day in China time (the service centres' day), YYYY-MM-DD. The API reads a date-only `to` as
+ * the whole of that day in the region's zone, so the default range ends at the end of today there —
+ * not at the UTC date, which between 00:00 and 08:00 in Beijing is still yesterday.
+ */
+const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const dateInput = (d: Date) => CHINA_DAY.format(d);
 
 /** The auditor's dashboard: 三率 tiles, weekly chart, breaches table with CSV export, chain check. */
 export async function auditPage(outlet: HTMLElement, _p: Record<string, string>, search: URLSearchParams): Promise<void> {
@@ -23,7 +29,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
     group: search.get('group') ?? '',
     category: search.get('category') ?? '',
     from: search.get('from') ?? dateInput(new Date(now.getTime() - WEEKS * 7 * DAY)),
-    to: search.get('to') ?? dateInput(new Date(now.getTime() + DAY)),
+    to: search.get('to') ?? dateInput(now),
   };
   const params = () => ({ region: f.region, group: f.group, category: f.category, from: f.from, to: f.to });
   let regions: Region[] = [];
@@ -52,7 +58,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
   const chart = h('div', { class: 'card chart-card' }, h('h2', null, t('audit.chart')));
   const table = h('div', { class: 'table-wrap' });
   const verifyResult = h('div', { 'data-test': 'verify-result' });
-  const verifyForm = h('form', { class: 'filters' }, h('label', null, t('audit.caseId'), h('input', { name: 'caseId', inputmode: 'numeric', required: true })), h('button', { type: 'submit' }, t('audit.verify')));
+  const verifyForm = h('form', { class: 'filters' }, h('label', null, t('audit.caseRef'), h('input', { name: 'caseId', placeholder: 'ZLT-20261202-0001', autocapitalize: 'characters', required: true })), h('button', { type: 'submit' }, t('audit.verify')));
   verifyForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     void verify(String(formValues(verifyForm).caseId).trim());

@@ -8,6 +8,10 @@ import { t, label, fmtDate, fmtDuration } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
 import { actionText, incidentActions, reasonText, type ActionResult, type Incident } from '../lib/incidents.ts';
 import type { SessionUser } from '../lib/session.ts';
+import { caseActionsPanel, diagramToggle, isPhone, openNextTask, urgeNotice, urgeText, type Urge } from '../features/case-actions/index.ts';
+import { unitLabel, unitList } from '../lib/units.ts';
+import { forwardControl } from '../features/forward/index.ts';
+import { citizenInput } from './case-citizen-input.ts';
 
 interface TaskView {
   id: number;
@@ -21,6 +25,8 @@ interface TaskView {
   createdAt: string;
   endedAt: string | null;
   completedBy?: string | null;
+  /** The latest 督办/催办 on the task (server/cases/urge.ts). */
+  urge?: Urge | null;
 }
 
 interface CaseDetail {
@@ -36,6 +42,8 @@ interface CaseDetail {
   title: string;
   description: string;
   location: { address?: string; lat?: number; lng?: number } | null;
+  /** Intake variables; `requestType` (诉求类型) when the desk took it down. */
+  variables?: { requestType?: string };
   createdAt: string;
   closedAt: string | null;
   dueAt?: string | null;
@@ -47,6 +55,8 @@ interface CaseDetail {
   openTasks: TaskView[];
   tasks: TaskView[];
   timeline: Array<{ seq: number; at: string; actor: string; type: string; data: Record<string, any> }>;
+  /** Names of the units the tasks and the timeline name, by code (server/units). */
+  unitNames?: Record<string, string>;
   comments?: Array<{ id: number; author: string; body: string; createdAt: string }>;
   /** The failed step while the case is in status `incident` (server/cases/incident.ts). */
   incident?: CaseIncident | null;
@@ -109,7 +119,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
         'div',
         { class: 'page-head' },
         h('h1', null, detail.title, ' ', h('span', { class: `status ${detail.status}` }, label('status', detail.status))),
-        h('div', { class: 'muted' }, detail.caseNo, ' · ', categoryText(detail.categoryPath, label('category', detail.category)), ' · ', label('urgency', detail.urgency), ' · ', fmtDate(detail.createdAt)),
+        h('div', { class: 'muted' }, detail.caseNo, ' · ', categoryText(detail.categoryPath, label('category', detail.category)), ' · ', label('urgency', detail.urgency), detail.variables?.requestType ? h('span', { 'data-test': 'request-type' }, ' · ', label('requestType', detail.variables.requestType)) : null, ' · ', fmtDate(detail.createdAt)),
       ),
       banner,
       h(
@@ -119,35 +129,44 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
           'div',
           { class: 'case-main' },
           h('div', { class: 'card' }, h('p', null, detail.description || '—'), detail.location?.address || detail.location?.lat ? h('p', { class: 'muted' }, '📍 ', locationText(detail.location)) : null, detail.contact?.phone ? h('p', { class: 'muted', 'data-test': 'contact' }, '☎ ', detail.contact.phone) : null),
+          citizenInput(detail),
           slaClocks(detail),
-          h('div', { class: 'card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')), banner ? h('span', { class: 'key incident' }, t('incident.legend')) : null)),
+          // On a phone the diagram waits behind a toggle, below the form (features/case-actions).
+          diagramToggle(h('div', { class: 'card diagram-card' }, h('h2', null, t('case.diagram')), canvas, h('div', { class: 'legend' }, h('span', { class: 'key passed' }, t('case.legend.passed')), h('span', { class: 'key current' }, t('case.legend.current')), banner ? h('span', { class: 'key incident' }, t('incident.legend')) : null)), () => drawOnce()),
           timeline(detail),
         ),
         // Auditors are read-only: they see comments and photos but get no forms.
-        h('aside', { class: 'case-side' }, task && !readOnly ? taskPanel(detail, task, reload) : null, commentsPanel(detail, reload, readOnly)),
+        h('aside', { class: 'case-side' }, task && !readOnly ? taskPanel(detail, task, reload) : null, readOnly ? null : caseActionsPanel(detail, session.user, reload), commentsPanel(detail, readOnly)),
       ),
     ),
   );
 
-  try {
-    // bpmn-js is its own chunk, fetched only now: on a phone link the case, its form and its
-    // actions are usable seconds before the diagram arrives (test/e2e/slow-link.test.ts).
-    const [xml, { createViewer, show }] = await Promise.all([api<string>('GET', `/definitions/${detail.definitionId}/xml`), import('../lib/bpmn.ts')]);
-    if (!outlet.isConnected) return;
-    canvas.replaceChildren();
-    viewer = createViewer(canvas);
-    await show(viewer, xml);
-    viewer.get('casePath').show(casePosition(detail));
-    const failedAt = banner ? detail.incident?.elementId : null;
-    if (failedAt) {
-      viewer.get('caseIncident').show(failedAt, t('incident.badge'));
-      // The banner names the element as the designer named it, once the diagram knows it.
-      const name = viewer.get('elementRegistry').get(failedAt)?.businessObject?.name;
-      const slot = banner?.querySelector('[data-test=incident-element]');
-      if (name && slot) slot.textContent = `${name} (${failedAt})`;
+  // On a phone the diagram is drawn when first opened: into a hidden box it cannot be fitted.
+  let drawing: Promise<void> | null = null;
+  const drawOnce = () => (drawing ??= drawDiagram());
+  if (!isPhone()) await drawOnce();
+
+  async function drawDiagram(): Promise<void> {
+    try {
+      // bpmn-js is its own chunk, fetched only now: on a phone link the case, its form and its
+      // actions are usable seconds before the diagram arrives (test/e2e/slow-link.test.ts).
+      const [xml, { createViewer, show }] = await Promise.all([api<string>('GET', `/definitions/${detail.definitionId}/xml`), import('../lib/bpmn.ts')]);
+      if (!outlet.isConnected) return;
+      canvas.replaceChildren();
+      viewer = createViewer(canvas);
+      await show(viewer, xml);
+      viewer.get('casePath').show(casePosition(detail));
+      const failedAt = banner ? detail.incident?.elementId : null;
+      if (failedAt) {
+        viewer.get('caseIncident').show(failedAt, t('incident.badge'));
+        // The banner names the element as the designer named it, once the diagram knows it.
+        const name = viewer.get('elementRegistry').get(failedAt)?.businessObject?.name;
+        const slot = banner?.querySelector('[data-test=incident-element]');
+        if (name && slot) slot.textContent = `${name} (${failedAt})`;
+      }
+    } catch (err) {
+      canvas.replaceChildren(errorBox(err));
     }
-  } catch (err) {
-    canvas.replaceChildren(errorBox(err));
   }
 }
 
@@ -286,15 +305,18 @@ function incidentSummary(e: CaseDetail['timeline'][number]): string | null {
   return null;
 }
 
-function eventSummary(e: CaseDetail['timeline'][number]): string {
+function eventSummary(e: CaseDetail['timeline'][number], names?: Record<string, string>): string {
   const incident = incidentSummary(e);
   if (incident !== null) return incident;
   const d = e.data ?? {};
+  if (e.type === 'case.supervised' || e.type === 'case.reminded') return urgeText({ kind: e.type === 'case.supervised' ? 'supervise' : 'remind', note: String(d.note ?? ''), dueAt: d.dueAt ?? null, by: e.actor });
   const parts: string[] = [];
   if (d.name) parts.push(String(d.name));
-  if (d.values && typeof d.values === 'object') parts.push(Object.entries(d.values).map(([k, v]) => `${k}: ${String(v)}`).join('；'));
+  if (d.values && typeof d.values === 'object') parts.push(Object.entries(d.values).map(([k, v]) => `${k}: ${k === 'department' ? unitLabel(String(v), names) : String(v)}`).join('；'));
   if (d.clock) parts.push(label('clock', d.clock));
-  if (d.group) parts.push(label('group', d.group));
+  if (d.group) parts.push(unitLabel(d.group, names));
+  if (e.type === 'task.forwarded') parts.push(`${unitLabel(d.from, names)} → ${unitLabel(d.to, names)}${d.note ? `：${d.note}` : ''}`);
+  else if (Array.isArray(d.candidateGroups) && d.candidateGroups.length) parts.push(unitList(d.candidateGroups, names));
   if (d.dueAt && e.type.startsWith('sla.')) parts.push(`${t('tasks.due')} ${fmtDate(d.dueAt)}`);
   for (const k of ['reason', 'text', 'comment', 'assignee', 'message', 'filename']) if (d[k]) parts.push(`${label('field', k)}: ${String(d[k])}`);
   if (e.type === 'process.advanced' && Array.isArray(d.elements)) parts.push(d.elements.join(' → '));
@@ -310,7 +332,7 @@ function timeline(detail: CaseDetail): HTMLElement {
       'ol',
       { class: 'timeline', 'data-test': 'timeline' },
       detail.timeline.map((e) =>
-        h('li', { 'data-type': e.type }, h('time', null, fmtDate(e.at)), h('span', { class: 'event' }, label('event', e.type)), h('span', { class: 'actor muted' }, e.actor), h('div', { class: 'small' }, eventSummary(e))),
+        h('li', { 'data-type': e.type }, h('time', null, fmtDate(e.at)), h('span', { class: 'event' }, label('event', e.type)), h('span', { class: 'actor muted' }, e.actor), h('div', { class: 'small' }, eventSummary(e, detail.unitNames))),
       ),
     ),
   );
@@ -333,7 +355,8 @@ function taskPanel(detail: CaseDetail, task: TaskView, reload: () => void): HTML
     try {
       await api('POST', `/tasks/${task.id}/complete`, { body: { variables: readFields(form, fields) } });
       toast(t('task.completed'));
-      navigate(`/cases/${detail.id}`, true);
+      // The worker's next step of the same case opens at once (features/case-actions).
+      await openNextTask(detail.id);
     } catch (err) {
       const rest = err instanceof ApiError && err.details?.fields ? showFieldErrors(form, err.details.fields) : [];
       if (!(err instanceof ApiError && err.details?.fields) || rest.length) {
@@ -374,15 +397,22 @@ function taskPanel(detail: CaseDetail, task: TaskView, reload: () => void): HTML
     'div',
     { class: 'card task-panel', 'data-task-id': task.id },
     h('h2', null, task.name ?? task.elementId),
-    h('p', { class: 'muted small' }, t('tasks.groups'), ': ', task.candidateGroups.map((g) => label('group', g)).join('、') || '—', ' · ', t('tasks.assignee'), ': ', task.assignee ?? t('tasks.unassigned')),
-    !task.assignee ? h('button', { type: 'button', 'data-action': 'claim', onclick: claim }, t('tasks.claim')) : null,
+    h('p', { class: 'muted small' }, t('tasks.groups'), ': ', unitList(task.candidateGroups, detail.unitNames) || '—', ' · ', t('tasks.assignee'), ': ', task.assignee ?? t('tasks.unassigned')),
+    urgeNotice(task.urge),
+    // 签收 on submit (server/tasks/complete.ts): the button signs for it early, 办理 also signs.
+    !task.assignee ? h('p', { class: 'claim-row' }, h('button', { type: 'button', 'data-action': 'claim', onclick: claim }, t('tasks.claim')), ' ', h('span', { class: 'muted small' }, t('actions.claimOnSubmit'))) : null,
     form,
     h('details', { class: 'return' }, h('summary', null, t('task.return')), returnForm),
+    forwardControl(task.id, reload),
   );
 }
 
-/** Comments and photos on the case (both internal; reply photos are also shown to the citizen). */
-function commentsPanel(detail: CaseDetail, reload: () => void, readOnly: boolean): HTMLElement {
+/**
+ * Comments and photos on the case (both internal; reply photos are also shown to the citizen).
+ * Saving re-reads the case and replaces only this card and the timeline: the task form beside
+ * it keeps what the handler was typing.
+ */
+function commentsPanel(detail: CaseDetail, readOnly: boolean): HTMLElement {
   const comments = detail.comments ?? [];
   const form = h(
     'form',
@@ -406,7 +436,9 @@ function commentsPanel(detail: CaseDetail, reload: () => void, readOnly: boolean
         await api('POST', `/cases/${detail.id}/attachments`, { form: fd });
       }
       toast(t('case.saved'));
-      reload();
+      const fresh = await api<CaseDetail>('GET', `/cases/${detail.id}`);
+      card.closest('.case')?.querySelector('[data-test=timeline]')?.closest('.card')?.replaceWith(timeline(fresh));
+      card.replaceWith(commentsPanel(fresh, readOnly));
     } catch (err) {
       toast(err instanceof Error ? err.message : String(err), 'error');
     }
@@ -426,9 +458,9 @@ function commentsPanel(detail: CaseDetail, reload: () => void, readOnly: boolean
       })
       .catch(() => undefined);
   }
-  return h(
+  const card = h(
     'div',
-    { class: 'card' },
+    { class: 'card', 'data-test': 'comments-card' },
     h('h2', null, t('case.comments')),
     comments.length
       ? h('ul', { class: 'comments', 'data-test': 'comments' }, comments.map((c) => h('li', null, h('div', { class: 'muted small' }, c.author, ' · ', fmtDate(c.createdAt)), c.body)))
@@ -436,4 +468,5 @@ function commentsPanel(detail: CaseDetail, reload: () => void, readOnly: boolean
     photos,
     readOnly ? null : form,
   );
+  return card;
 }

@@ -2,6 +2,7 @@ import { h, mount, formValues, toast } from '../lib/dom.ts';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.ts';
 import { t, label, fmtDate, getLang } from '../i18n/index.ts';
+import { MESSAGES, type MessageKey } from '../i18n/messages.ts';
 import { errorBox } from './guard.ts';
 import { categoryText } from '../lib/catalog.ts';
 
@@ -43,12 +44,19 @@ export async function citizenTrackPage(outlet: HTMLElement, params: Record<strin
     h(
       'section',
       { class: 'card stack', 'data-test': 'track-result' },
-      h('h2', null, r.title ?? caseNo, ' ', h('span', { class: `status ${r.status}`, 'data-test': 'track-status' }, label('status', r.status))),
-      h('p', { class: 'muted small' }, caseNo, r.category ? ` · ${categoryText(r.categoryPath, label('category', r.category))}` : '', r.submittedAt ? ` · ${fmtDate(r.submittedAt)}` : ''),
+      h('h2', null, r.title ?? r.caseNo, ' ', h('span', { class: `status ${r.stage ?? r.status}`, 'data-test': 'track-status' }, stageText(r))),
+      h('p', { class: 'muted small' }, r.caseNo, r.category ? ` · ${categoryText(r.categoryPath, label('category', r.category))}` : '', r.submittedAt ? ` · ${fmtDate(r.submittedAt)}` : ''),
+      h(
+        'dl',
+        { class: 'incident-facts', 'data-test': 'track-facts' },
+        r.unit ? [h('dt', null, t('track.unit')), h('dd', { 'data-test': 'track-unit' }, r.unit)] : null,
+        r.expectedAt ? [h('dt', null, t('track.expected')), h('dd', { 'data-test': 'track-expected' }, fmtDate(r.expectedAt))] : null,
+        r.mergedInto ? [h('dt', null, t('track.mergedInto')), h('dd', { 'data-test': 'track-merged-into' }, r.mergedInto)] : null,
+      ),
       h(
         'ol',
         { class: 'timeline', 'data-test': 'track-steps' },
-        steps.map((s) => h('li', null, h('time', null, fmtDate(s.at)), h('span', { class: 'event' }, stepText(s.step)), s.detail ? h('div', { class: 'small' }, s.detail) : null)),
+        steps.map((s) => h('li', null, h('time', null, fmtDate(s.at)), h('span', { class: 'event' }, stepText(s)), s.detail ? h('div', { class: 'small' }, s.detail) : null)),
       ),
       r.yourPhotos?.length ? h('div', { 'data-test': 'track-your-photos' }, h('h3', null, t('track.yourPhotos')), photoLinks(caseNo, code, r.yourPhotos)) : null,
       r.reply ? h('div', { class: 'reply', 'data-test': 'track-reply' }, h('h3', null, t('track.reply')), h('p', null, r.reply.text), photoLinks(caseNo, code, r.reply.photos ?? [])) : null,
@@ -58,11 +66,27 @@ export async function citizenTrackPage(outlet: HTMLElement, params: Record<strin
   );
 }
 
-/** Steps come as "中文 english"; show the half in the chosen language. */
-function stepText(step: string): string {
-  const m = /^([^a-zA-Z]+?)\s+([a-zA-Z].*)$/.exec(step);
-  if (!m) return step;
-  return getLang() === 'en' ? m[2] : m[1];
+/** Where the request stands: 已答复 once replied, 已办结 after the evaluation or closing, or how it left the ordinary path. */
+function stageText(r: Row): string {
+  if (r.stage === 'merged' && r.mergedInto && !r.reply) return t('track.stage.mergedInto', { caseNo: r.mergedInto });
+  return STAGES[r.stage as string] ? t(STAGES[r.stage as string]) : label('status', r.status);
+}
+const STAGES: Record<string, MessageKey> = {
+  handling: 'track.stage.handling', replied: 'track.stage.replied', closed: 'track.stage.closed',
+  not_accepted: 'track.stage.not_accepted', transferred: 'track.stage.transferred', merged: 'track.stage.merged',
+};
+
+type Step = { at: string; key?: string; name?: string; elementId?: string; step: string; detail?: string };
+
+/** A step in the chosen language: the process's task name (in English a known task's own name), then what happened to it. */
+function stepText(s: Step): string {
+  const key = `track.step.${s.key}` as MessageKey;
+  if (!s.key || !(key in MESSAGES)) return s.step;
+  if (!s.name) return t(key);
+  const base = s.elementId?.match(/^(dispatch|verify|resolve|replyInvalid|reply|veteransService)/)?.[1];
+  const taskKey = `track.task.${base}` as MessageKey;
+  const name = getLang() === 'en' && base && taskKey in MESSAGES ? t(taskKey) : s.name;
+  return t(key, { name });
 }
 
 /** Reply photos and the citizen's own are public with the tracking code, so plain image links work. */

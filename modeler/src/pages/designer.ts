@@ -8,7 +8,8 @@ import type { ElementStats } from '../features/sla-heatmap/index.ts';
 import type { Region } from '../lib/catalog.ts';
 import { t, fmtDate, fmtDuration, fmtPercent } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
-import { navigate } from '../lib/router.ts';
+import { navigate, setLeaveGuard } from '../lib/router.ts';
+import { trackUnsaved } from '../features/unsaved-edits/index.ts';
 import { useDirectory } from '../features/server-rules/rule.ts';
 import type { Directory } from '../../../server/definitions/validate/names.ts';
 
@@ -66,6 +67,9 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
 
   const modeler = createModeler(canvas, panel);
   mine.push(modeler);
+  // Edits live only in this page until deployed: leaving (link, Back, reload, close) asks first.
+  const unsaved = trackUnsaved(modeler);
+  setLeaveGuard(() => (unsaved.dirty() ? t('actions.unsaved') : null));
 
   let defs: Definition[] = [];
   let current: Definition | null = null;
@@ -112,6 +116,8 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
   }
 
   async function open(d: Definition) {
+    // Opening another version replaces the diagram: the same question as leaving the page.
+    if (unsaved.dirty() && !window.confirm(t('actions.unsaved'))) return;
     closePane();
     try {
       const xml = await api<string>('GET', `/definitions/${d.id}/xml`);
@@ -131,6 +137,7 @@ export async function designerPage(outlet: HTMLElement, _p: Record<string, strin
     try {
       const created = await api<Definition>('POST', '/definitions', { body: { region, xml } });
       modeler.get('deployProblems').clear();
+      unsaved.saved();
       toast(t('designer.deployed', { version: created.version }));
       current = created;
       status.textContent = t('designer.editing', { name: created.name ?? created.key, version: created.version, region: regionName(created.region) });

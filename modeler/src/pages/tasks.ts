@@ -4,6 +4,8 @@ import { navigate } from '../lib/router.ts';
 import { CATEGORIES, URGENCIES, dueState } from '../lib/catalog.ts';
 import { t, label, fmtDate } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
+import { urgeBadge, type Urge } from '../features/case-actions/index.ts';
+import { unitList } from '../lib/units.ts';
 
 const PAGE = 20;
 
@@ -15,12 +17,18 @@ interface TaskRow {
   name: string | null;
   elementId: string;
   candidateGroups: string[];
+  /** The region's names of those units (GET /tasks). */
+  groupNames?: Record<string, string>;
   assignee: string | null;
   dueAt: string | null;
   priority: number | null;
   category: string;
   urgency: string;
   overdue: boolean;
+  /** Its case is past its response or resolution deadline (the task itself may not be). */
+  caseOverdue?: boolean;
+  /** The latest 督办/催办 (features/case-actions). */
+  urge?: Urge | null;
 }
 
 /** Filters live in the URL so a worker's view survives reloads and can be shared. */
@@ -115,17 +123,17 @@ export async function tasksPage(outlet: HTMLElement, _p: Record<string, string>,
   };
 
   const rows = result.items.map((task) => {
-    const state = dueState(task.dueAt, task.overdue);
+    const state = task.caseOverdue ? 'overdue' : dueState(task.dueAt, task.overdue);
     const mine = task.assignee === me.username;
     return h(
       'tr',
       { class: `due-${state}`, 'data-task-id': task.id, 'data-element-id': task.elementId },
       h('td', { 'data-label': t('case.no') }, h('a', { href: `/cases/${task.caseId}` }, task.caseNo)),
       h('td', { 'data-label': t('case.title') }, task.caseTitle, h('div', { class: 'muted small' }, label('category', task.category), ' · ', label('urgency', task.urgency))),
-      h('td', { 'data-label': t('tasks.task') }, task.name ?? task.elementId),
-      h('td', { 'data-label': t('tasks.groups') }, task.candidateGroups.map((g) => label('group', g)).join('、') || '—'),
+      h('td', { 'data-label': t('tasks.task') }, task.name ?? task.elementId, urgeBadge(task.urge)),
+      h('td', { 'data-label': t('tasks.groups') }, unitList(task.candidateGroups, task.groupNames) || '—'),
       h('td', { 'data-label': t('tasks.assignee') }, task.assignee ?? h('span', { class: 'muted' }, t('tasks.unassigned'))),
-      h('td', { 'data-label': t('tasks.due') }, h('span', { class: `due-badge ${state}` }, fmtDate(task.dueAt), state === 'overdue' ? ` · ${t('tasks.overdue')}` : state === 'nearly-due' ? ` · ${t('tasks.nearlyDue')}` : '')),
+      h('td', { 'data-label': t('tasks.due') }, h('span', { class: `due-badge ${state}` }, fmtDate(task.dueAt), task.caseOverdue && !task.overdue ? ` · ${t('tasks.caseOverdue')}` : state === 'overdue' ? ` · ${t('tasks.overdue')}` : state === 'nearly-due' ? ` · ${t('tasks.nearlyDue')}` : '')),
       h(
         'td',
         { class: 'actions' },

@@ -35,11 +35,14 @@ const list = (value: unknown): string[] =>
 /**
  * Every name a model's user tasks give as a fixed value. An expression `=x` that is only a
  * variable name is followed to the enum form fields called `x`: the dispatch form's choice of
- * unit is where a typo hides. Other expressions are computed at run time and are not checked.
+ * unit is where a typo hides. A `unit` field called `x` picks from the directory, so any unit
+ * is valid; only the code of its `subtree` property must be a unit. Other expressions are
+ * computed at run time and are not checked.
  */
 export function namesInModel(definitions: unknown): NameRef[] {
   const tasks: any[] = [];
   const enumFields = new Map<string, Array<{ elementId: string; values: string[] }>>();
+  const unitFields = new Map<string, Array<{ elementId: string; subtree: string | null }>>();
   for (const { element } of walk(definitions)) {
     if (element.$type !== 'bpmn:UserTask' || typeof element.id !== 'string') continue;
     tasks.push(element);
@@ -47,6 +50,14 @@ export function namesInModel(definitions: unknown): NameRef[] {
     for (const data of element.extensionElements?.values ?? []) {
       if (data?.$type !== 'camunda:FormData') continue;
       for (const field of data.fields ?? []) {
+        if (field?.type === 'unit' && typeof field.id === 'string') {
+          // A unit field offers the directory's units: any of them is valid, only its subtree must exist.
+          const subtree = (field.properties?.values ?? []).find((p: any) => p?.id === 'subtree')?.value;
+          const known = unitFields.get(field.id) ?? [];
+          known.push({ elementId: element.id, subtree: typeof subtree === 'string' && subtree ? subtree : null });
+          unitFields.set(field.id, known);
+          continue;
+        }
         if (field?.type !== 'enum' || typeof field.id !== 'string') continue;
         const values = (field.values ?? []).map((v: any) => v?.id).filter((v: unknown): v is string => typeof v === 'string' && v !== '');
         const known = enumFields.get(field.id) ?? [];
@@ -77,7 +88,11 @@ export function namesInModel(definitions: unknown): NameRef[] {
       for (const field of (variable && enumFields.get(variable)) || []) {
         for (const name of field.values) add({ elementId: field.elementId, kind, name, via: `form field ${variable}` });
       }
+
     }
+  }
+  for (const [id, fields] of unitFields) {
+    for (const field of fields) if (field.subtree) add({ elementId: field.elementId, kind: 'group', name: field.subtree, via: `form field ${id}` });
   }
   // A condition that compares the case's category with a code: `category = "road"`, `category != "GN01"`,
   // `category in ["road", "facility"]`. A code the catalogue does not have makes the branch dead.

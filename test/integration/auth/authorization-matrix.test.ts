@@ -145,6 +145,8 @@ describe('authorization matrix: every route × role × own/other region, as each
     },
     'PATCH /api/v1/regions/:region': (s) => ({ path: `/api/v1/regions/${regionOf(s)}`, body: { parentCity: s === 'own' ? '呼和浩特市' : '兴安盟' } }),
     'GET /api/v1/regions/:region/changes': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/changes` }),
+    'GET /api/v1/regions/:region/rules': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/rules` }),
+    'PUT /api/v1/regions/:region/rules': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/rules`, body: { reopenMaxScore: 2 } }),
     'GET /api/v1/groups': (s) => ({ path: `/api/v1/groups?region=${regionOf(s)}` }),
     'GET /api/v1/users': (s) => ({ path: `/api/v1/users?region=${regionOf(s)}` }),
     'POST /api/v1/users': (s) => ({
@@ -163,6 +165,9 @@ describe('authorization matrix: every route × role × own/other region, as each
       path: s === 'own' ? `/api/v1/cases/${fx.own.id}/attachments/${fx.own.attachmentId}` : `/api/v1/cases/${otherCase().id}/attachments/${otherCase().attachmentId}`,
     }),
     'POST /api/v1/cases/:id/claim': async (s) => ({ path: `/api/v1/cases/${s === 'own' ? (await newCase(OWN)).id : otherCase().id}/claim`, body: {} }),
+    'POST /api/v1/cases/:id/urge': async (s) => ({
+      path: `/api/v1/cases/${s === 'own' ? (await newCase(OWN, { dispatch: true })).id : otherCase().id}/urge`, body: { kind: 'remind', note: '请尽快处理' },
+    }),
     'POST /api/v1/cases/:id/co-handlers': async (s) => ({
       path: `/api/v1/cases/${s === 'own' ? (await newCase(OWN, { dispatch: true })).id : otherCase().id}/co-handlers`, body: { groups: ['housing'] },
     }),
@@ -172,6 +177,9 @@ describe('authorization matrix: every route × role × own/other region, as each
     }),
     'POST /api/v1/cases/:id/merge': async (s) => ({ path: `/api/v1/cases/${s === 'own' ? (await newCase(OWN)).id : otherCase().id}/merge`, body: { parentId: fx.own.id } }),
     'POST /api/v1/cases/:id/reopen': (s) => ({ path: `/api/v1/cases/${s === 'own' ? fx.own.id : otherCase().id}/reopen`, body: { reason: '市民仍不满意' } }),
+    // 并单 suggestions (server/api/duplicates.ts): a case's, and a request still being typed at intake.
+    'GET /api/v1/cases/:id/duplicates': (s) => ({ path: `/api/v1/cases/${s === 'own' ? fx.own.id : otherCase().id}/duplicates` }),
+    'POST /api/v1/cases/duplicates': (s) => ({ path: '/api/v1/cases/duplicates', body: { region: regionOf(s), category: 'road', lat: 40.8, lng: 111.7, text: '井盖缺失' } }),
 
     'GET /api/v1/tasks': (s) => ({ path: `/api/v1/tasks?region=${regionOf(s)}` }),
     'GET /api/v1/tasks/:id': (s, c) => ({ path: `/api/v1/tasks/${s === 'own' ? (c === 'leader' ? fx.own.leaderTaskId : c === 'dispatcher' ? fx.own.taskId : fx.own.verifyId) : otherCase().taskId}` }),
@@ -196,6 +204,8 @@ describe('authorization matrix: every route × role × own/other region, as each
       body: { variables: c === 'dispatcher' ? { department: 'city-management' } : { valid: true, finding: '现场属实' } },
     }),
     'POST /api/v1/tasks/:id/return': async (s, c) => ({ path: `/api/v1/tasks/${s === 'own' ? await taskFor(c) : otherCase().taskId}/return`, body: { reason: '不属于本单位职责' } }),
+    // 二级派单 (units feature): street-office's sub-unit; a task of another unit answers 422, which the guard allowed.
+    'POST /api/v1/tasks/:id/forward': async (s, c) => ({ path: `/api/v1/tasks/${s === 'own' ? await taskFor(c) : otherCase().taskId}/forward`, body: { unit: 'community' } }),
     'POST /api/v1/tasks/:id/extension': async (s, c) => ({
       path: `/api/v1/tasks/${s === 'own' ? await taskFor(c) : otherCase().taskId}/extension`, body: { reason: '需协调施工', requestedDue: '2026-03-20T08:00:00Z' },
     }),
@@ -225,11 +235,17 @@ describe('authorization matrix: every route × role × own/other region, as each
     'GET /api/v1/calendar/:region/:year': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/2026` }),
     'PUT /api/v1/calendar/:region/:year': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/2031`, body: { source: 'matrix', days: [] } }),
     'PUT /api/v1/calendar/:region/hours': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/hours`, body: { periods: [['08:30', '12:00'], ['14:30', '17:30']] } }),
+    'POST /api/v1/calendar/:region/:year/notice': (s) => ({ path: `/api/v1/calendar/${regionOf(s)}/2026/notice`, body: { text: '一、元旦：1月1日（周四）至3日（周六）放假调休，共3天。1月4日（周日）上班。' } }),
 
     // Imports send the region's own catalogue back unchanged, so the other probes' cases keep their categories.
     'GET /api/v1/regions/:region/catalogue': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue` }),
     'PUT /api/v1/regions/:region/catalogue': async (s) => ({
       path: `/api/v1/regions/${regionOf(s)}/catalogue`, body: { nodes: (await t.call('GET', `/api/v1/regions/${regionOf(s)}/catalogue`)).body.nodes },
+    }),
+    // Units (承办单位) tree: the PUT sends the region's own tree back unchanged.
+    'GET /api/v1/regions/:region/units': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/units` }),
+    'PUT /api/v1/regions/:region/units': async (s) => ({
+      path: `/api/v1/regions/${regionOf(s)}/units`, body: { units: (await t.call('GET', `/api/v1/regions/${regionOf(s)}/units`, { as: 'admin' })).body.units },
     }),
     'GET /api/v1/regions/:region/catalogue.csv': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue.csv` }),
     'PUT /api/v1/regions/:region/catalogue.csv': async (s) => ({ path: `/api/v1/regions/${regionOf(s)}/catalogue.csv`, raw: { type: 'text/csv', data: await catalogueFile(regionOf(s), 'csv') } }),
@@ -256,6 +272,11 @@ describe('authorization matrix: every route × role × own/other region, as each
     'POST /open311/v2/requests.:format': (s) => ({
       path: '/open311/v2/requests.json',
       form: { jurisdiction_id: regionOf(s), service_code: 'road', address_string: '玉泉区大南街12号', description: '路面塌陷' },
+    }),
+    // The mySociety extension (issue 13 item 7): public like the rest of Open311.
+    'GET /open311/v2/servicerequestupdates.:format': (s) => ({ path: `/open311/v2/servicerequestupdates.json?jurisdiction_id=${regionOf(s)}` }),
+    'POST /open311/v2/servicerequestupdates.:format': (s) => ({
+      path: '/open311/v2/servicerequestupdates.json', form: { jurisdiction_id: regionOf(s), service_request_id: fxCase(s).caseNo, description: '补充情况' },
     }),
   };
   const fxCase = (s: Side) => (s === 'own' ? fx.own : fx.other);

@@ -42,7 +42,7 @@ export function expectSchema(def: string, data: unknown): void {
   expect(ok, `${def}: ${JSON.stringify(validate!.errors)}\n${JSON.stringify(data)}`).to.equal(true);
 }
 
-const parser = new XMLParser({ ignoreDeclaration: true, parseTagValue: false, trimValues: false, isArray: (name) => ['service', 'request', 'error', 'endpoint', 'format'].includes(name) });
+const parser = new XMLParser({ ignoreDeclaration: true, parseTagValue: false, trimValues: false, isArray: (name) => ['service', 'request', 'error', 'endpoint', 'format', 'request_update'].includes(name) });
 
 /** Parses an XML answer (checking the declaration) and returns the root element's content. */
 export function readXml(text: string, root: string): any {

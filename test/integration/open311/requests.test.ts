@@ -33,7 +33,7 @@ describe('open311: requests (GeoReport v2) — submit, track, privacy, validatio
     const row = await caseRow(created.service_request_id);
     expect(row).to.include({ region_id: 'yuquan', channel: 'open311', category: 'water', title: '小区停水两天了' });
     expect(row.location).to.deep.equal({ address: '玉泉区大南街12号', lat: 40.8012, lng: 111.6588 });
-    // Sealed: neither the phone nor the name is stored as text anywhere; the e-mail is not stored at all.
+    // Sealed: neither the phone, the name nor the e-mail is stored as text anywhere.
     const stored = JSON.stringify(row) + JSON.stringify(await t.db.knex('case_events').where({ case_id: row.id }));
     for (const secret of [PHONE, '王小明', 'wang@example.cn']) expect(stored).to.not.include(secret);
     expect(row.contact_phone_enc).to.be.a('string');

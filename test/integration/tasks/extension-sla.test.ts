@@ -108,14 +108,13 @@ describe('延期 approved by a leader moves the SLA clock (work order × SLA)', 
     expect(types).to.not.include('sla.extended');
   });
 
-  it('known limitation: the 督办 boundary timer armed when resolve opened still fires at the original limit after an extension', async () => {
+  it('given an extension, then the 督办 boundary timer armed when resolve opened no longer fires at the original limit', async () => {
     t.clock.set('2026-03-02T01:00:00Z');
     const { c, resolve } = await resolving();
     t.clock.set('2026-03-05T02:00:00Z');
     await extend(c.id, resolve.id, new Date('2026-03-12T10:00:00.000Z'));
     t.clock.set(new Date(Date.parse(resolve.dueAt) + MINUTE));
     await t.app.scheduler.runOnce();
-    // If the engine learns to re-arm a waiting timer, this becomes ['resolve'] (see recordExtension).
-    expect(await openElements(t, c.id)).to.deep.equal(['resolve', 'supervise']);
+    expect(await openElements(t, c.id)).to.deep.equal(['resolve']);
   });
 });

@@ -64,7 +64,7 @@ describe('task list filters, assignment and forms', function () {
     const one = await t.call('GET', `/api/v1/tasks/${dispatch.id}`, { as: 'hongshan.dispatcher' });
     expect(one.status, one.text).to.equal(200);
     const dept = one.body.form.fields.find((f: { id: string }) => f.id === 'department');
-    expect(dept).to.include({ type: 'enum', required: true });
+    expect(dept).to.include({ type: 'unit', required: true }); // the region's units, from the directory
     expect(dept.values.length).to.be.greaterThan(3);
     expect(one.body.case.title).to.equal('表单测试');
     const res = await t.call('POST', `/api/v1/tasks/${dispatch.id}/complete`, { as: 'hongshan.dispatcher', body: { variables: { dispatchNote: 5, extra: 1 } } });

@@ -6,6 +6,7 @@ import { regionsCard, type RegionView } from './regions.ts';
 import { unitsCard, type Unit } from './units.ts';
 import { staffCard, type StaffMember } from './staff.ts';
 import { changesCard, type Change } from './changes.ts';
+import { MAIN_TAB, SETUP_TABS, tabBar } from './tabs.ts';
 
 /** Recent changes shown; the API pages further, the console needs only the latest. */
 const CHANGES = 50;
@@ -22,6 +23,8 @@ export async function adminPage(outlet: HTMLElement, _p: Record<string, string>,
   const regionsSlot = h('div', null, h('p', { class: 'muted' }, t('common.loading')));
   const picker = h('select', { name: 'region', 'data-test': 'region-picker' });
   const work = h('div', { class: 'admin-work', 'data-test': 'admin-work' });
+  const tabsSlot = h('div');
+  let tab = SETUP_TABS.some((x) => x.id === search.get('tab')) ? search.get('tab')! : MAIN_TAB;
   mount(
     outlet,
     h(
@@ -30,6 +33,7 @@ export async function adminPage(outlet: HTMLElement, _p: Record<string, string>,
       h('div', { class: 'page-head' }, h('h1', null, t('admin.title')), h('p', { class: 'muted small' }, t('admin.lead'))),
       regionsSlot,
       h('form', { class: 'filters admin-picker', onsubmit: (e: Event) => e.preventDefault() }, h('label', null, t('admin.workOn'), picker)),
+      tabsSlot,
       work,
     ),
   );
@@ -53,9 +57,16 @@ export async function adminPage(outlet: HTMLElement, _p: Record<string, string>,
   function pick(id: string) {
     picked = id;
     // The URL follows the choice without re-rendering the page (the router would start over).
-    history.replaceState(null, '', `/admin${query({ region: id })}`);
+    history.replaceState(null, '', `/admin${here()}`);
     void renderWork();
   }
+
+  const here = () => query({ region: picked, tab: tab === MAIN_TAB ? undefined : tab });
+  const pickTab = (id: string) => {
+    tab = id;
+    history.replaceState(null, '', `/admin${here()}`);
+    void renderWork();
+  };
 
   let rendering = 0;
   /** Units, staff and changes of the picked region, read again after every save in them. */
@@ -63,6 +74,15 @@ export async function adminPage(outlet: HTMLElement, _p: Record<string, string>,
     const mine = ++rendering;
     const region = picked;
     if (!region) return mount(work);
+    mount(tabsSlot, tabBar([MAIN_TAB, ...SETUP_TABS.map((x) => x.id)], tab, pickTab));
+    const setup = SETUP_TABS.find((x) => x.id === tab);
+    if (setup) {
+      mount(work, h('p', { class: 'muted' }, t('common.loading')));
+      const units = await api<{ items: Unit[] }>('GET', `/groups${query({ region })}`).then((r) => r.items, () => []);
+      const card = await setup.render(region, units);
+      if (mine === rendering) mount(work, card);
+      return;
+    }
     const enc = encodeURIComponent(region);
     const [units, staff, changes] = await Promise.allSettled([
       api<{ items: Unit[] }>('GET', `/groups${query({ region })}`),
@@ -81,6 +101,6 @@ export async function adminPage(outlet: HTMLElement, _p: Record<string, string>,
   }
 
   await loadRegions();
-  if (picked !== (search.get('region') ?? '')) history.replaceState(null, '', `/admin${query({ region: picked })}`);
+  if (picked !== (search.get('region') ?? '')) history.replaceState(null, '', `/admin${here()}`);
   await renderWork();
 }

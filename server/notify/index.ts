@@ -1,0 +1,11 @@
+export { queueNotice, claimDueNotices, settleNotice } from './outbox.ts';
+export type { NoticeKind, ClaimedNotice } from './outbox.ts';
+export { NotificationSender, backoffMs } from './sender.ts';
+export type { SenderOptions, SendReport } from './sender.ts';
+export { queueIntakeNotice, withReplyNotices } from './queue.ts';
+export { useNoticeSettings, intakeText, replyText } from './messages.ts';
+export { logTransport } from './transports/log.ts';
+export { httpTransport } from './transports/http.ts';
+export type { HttpTransportOptions } from './transports/http.ts';
+export { TransportError } from './transports/transport.ts';
+export type { Transport, OutgoingMessage } from './transports/transport.ts';
