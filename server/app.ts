@@ -148,10 +148,13 @@ export function createApp(deps: AppDeps): App {
   // Citizens' SMS (issue 13 item 6): queued in the steps' transactions, sent from the outbox in the background.
   useNoticeSettings(knex, { publicUrl: deps.notify?.publicUrl });
   const notifier = new NotificationSender({ knex, clock, sealer, node, log, transport: deps.notify?.transport ?? logTransport(log), ...deps.notify?.sender });
+  // Rules travel with the SLA configuration: one reload, one NOTIFY, one copy in every engine worker.
+  const rules = createRules({ knex, clock, cache: sla.cache.rules, reload: () => sla.load(), changed: () => sla.changed() });
   const runtime = createCaseRuntime({
     knex,
     clock,
     node,
+    rules,
     pool: deps.engine,
     limits: deps.caseLimits,
     logs,
@@ -169,8 +172,6 @@ export function createApp(deps: AppDeps): App {
   const auth = createGuard(knex, clock, { notify: (c, p) => db.notify(c, p) });
   const read = createReadRouting({ primary: knex, replica: deps.readDb?.knex });
   const throttle = createThrottle({ db, clock, sealer, limits: deps.throttle });
-  // Rules travel with the SLA configuration: one reload, one NOTIFY, one copy in every engine worker.
-  const rules = createRules({ knex, clock, cache: sla.cache.rules, reload: () => sla.load(), changed: () => sla.changed() });
   const ctx: AppContext = { knex, clock, auth, runtime, log, logger: logs.logger, logScope: logs.scope, sealer, read, throttle, rules };
   scheduler = new Scheduler(runtime, { listen: (c, fn) => db.listen(c, fn), log });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { CASE_WORKERS } from '../auth/index.ts';
 import {
-  addAttachment, addComment, attachmentFieldsSchema, caseContactRow, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
+  addAttachment, addComment, attachmentFieldsSchema, caseContactRow, caseTermNames, caseQuerySchema, commentSchema, contactFor, getCaseDetail, leaderClaim, listCases, logUnmaskedView,
   mergeCase, mergeSchema, newCaseSchema, notAcceptedSchema, phoneHash, readAttachment, refuseCase, reopenCase, reopenSchema,
   submitCase, transferEmergency, transferSchema, urgeCase, urgeSchema,
 } from '../cases/index.ts';
@@ -32,7 +32,7 @@ export function casesRouter(ctx: AppContext): Router {
     // Public, yet a logged-in caller (a hotline dispatcher taking a call) submits only into their own region.
     tags: TAGS, roles: 'public', scope: 'region', body: newCaseSchema, headers: [idempotencyHeader], status: 201,
     response: '`{id, caseNo, status, trackingCode}`; the same response again for a retried Idempotency-Key',
-    errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown'], 429: ['rate_limited'] },
+    errors: { 403: ['forbidden'], 422: ['idempotency_key_reused', 'region_unknown', 'channel_unknown', 'request_type_unknown'], 429: ['rate_limited'] },
   }, async (req, res, { body }) => {
     if (req.user && req.user.role !== 'admin') auth.checkRegion(req, body.region);
     // Anonymous intake only: a hotline dispatcher submits for many callers.
@@ -69,8 +69,11 @@ export function casesRouter(ctx: AppContext): Router {
     const { contact, unmasked } = contactFor(user, ctx.sealer, row);
     await logUnmaskedView(ctx.knex, ctx.clock.now(), { actor: user.username, caseId: id, regionId: row.region_id, fields: unmasked, purpose: 'case detail' });
     // The server's now: the page judges "overdue" by the clock that records breaches, not the browser's.
-    // The region's 转办 targets (server/rules), so the transfer form offers what the route accepts.
-    res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now(), transferTargets: ctx.rules.cached(row.region_id).transferTargets });
+    // The region's 转办 targets (server/rules), so the transfer form offers what the route accepts;
+    // and its names for the case's urgency, channel and request type (codes a region may rename).
+    const rules = ctx.rules.cached(row.region_id);
+    const names = caseTermNames(rules, detail);
+    res.json({ ...detail, contact, slaClocks: await caseClocks(ctx.knex, id), now: ctx.clock.now(), transferTargets: rules.transferTargets, names });
   });
 
   api.post('/cases/:id/comments', { summary: 'Add an internal comment', tags: TAGS, scope: 'case', roles: CASE_WORKERS, body: commentSchema, status: 201, errors: { 404: ['not_found'] } }, async (req, res, { body }) => {

@@ -15,10 +15,21 @@ export function rulesRouter(ctx: AppContext): Router {
   const api = routes(r, auth);
 
   api.get('/regions/:region/rules', {
-    summary: 'A region\'s rules (重办 threshold, 转办 targets, steering groups, evaluation timeout, clock stops, 三率 definitions): effective values and which are inherited',
+    summary: 'A region\'s rules (重办 threshold, 转办 targets, steering groups, evaluation timeout, clock stops, 三率 definitions, channels, request types, urgency names): effective values and which are inherited',
     tags: TAGS, roles: ['admin', 'designer', 'auditor', 'leader'], errors: { 404: ['not_found'] },
   }, async (req, res) => {
     res.json(await ctx.rules.view(String(req.params.region)));
+  });
+
+  // Public: the intake desk (dispatchers), the case list (handlers) and the citizens' page show
+  // these names, and none of them may read the rest of the rules.
+  api.get('/regions/:region/vocabulary', {
+    summary: 'A region\'s channels, request types (code and name) and urgency names, as intake accepts and pages show them; public',
+    description: 'The rules `channels`, `requestTypes` and `urgencyNames` (effective values). Intake also accepts the channels web and open311, Bangni\'s own front doors.',
+    tags: TAGS, roles: 'public', errors: { 404: ['not_found'] },
+  }, async (req, res) => {
+    const { region, rules } = await ctx.rules.view(String(req.params.region));
+    res.json({ region, channels: rules.channels.value, requestTypes: rules.requestTypes.value, urgencyNames: rules.urgencyNames.value });
   });
 
   api.put('/regions/:region/rules', {

@@ -1,6 +1,7 @@
 export { createCaseRuntime } from './runtime.ts';
 export type { CaseRuntime, CaseLimits, CaseStep } from './runtime.ts';
-export { startCase, newCaseSchema, URGENCIES, REQUEST_TYPES } from './start.ts';
+export { startCase, newCaseSchema, URGENCIES } from './start.ts';
+export { checkVocabulary, caseTermNames } from './vocabulary.ts';
 export type { NewCase, StartedCase } from './start.ts';
 export { lockCase, lockCaseOfTask, advanceLockedCase, runLockedCase } from './advance.ts';
 export { recordIncident, writeIncident, withIncident, incidentFacts } from './incident.ts';

@@ -18,6 +18,8 @@ export const caseQuerySchema = z.object({
   category: z.string().max(40).optional().describe('a catalogue code: the leaf itself, or every case under a branch'),
   unit: z.string().max(80).optional().describe('a unit (group) code: cases one of whose tasks was offered to it'),
   urgency: z.string().max(20).optional(),
+  channel: z.string().max(30).optional().describe('渠道: a channel code (the region\'s rule `channels`, or web / open311)'),
+  requestType: z.string().max(30).optional().describe('诉求类型: a request type code (the region\'s rule `requestTypes`)'),
   from: dayOrInstant.optional().describe("taken in at or after; a date is the start of that day in the region's time zone"),
   to: dayOrInstant.optional().describe("taken in at or before; a date includes that whole day in the region's time zone"),
   breached: flag.describe('only cases with a breached (or now overdue) clock, case or task'),
@@ -69,6 +71,8 @@ export async function listCases(knex: Knex, regions: string[] | 'all', q: CaseQu
   if (q.category) base.where((w) => w.where('c.category', q.category!).orWhereRaw('c.category_path @> ?::jsonb', [JSON.stringify([{ code: q.category }])]));
   if (q.unit) base.whereExists(knex('tasks as ut').whereRaw('ut.case_id = c.id').whereRaw('ut.candidate_groups @> ?::text[]', [[q.unit]]).select(knex.raw('1')));
   if (q.urgency) base.where('c.urgency', q.urgency);
+  if (q.channel) base.where('c.channel', q.channel);
+  if (q.requestType) base.whereRaw("c.variables->>'requestType' = ?", [q.requestType]);
   if (q.from) base.whereRaw(DATE_ONLY.test(q.from) ? `c.created_at >= (?::date)::timestamp at time zone ${CASE_ZONE}` : 'c.created_at >= ?::timestamptz', [q.from]);
   if (q.to) base.whereRaw(DATE_ONLY.test(q.to) ? `c.created_at < (?::date + 1)::timestamp at time zone ${CASE_ZONE}` : 'c.created_at <= ?::timestamptz', [q.to]);
   if (q.breached === 'true') base.whereRaw(BREACHED_SQL, [now]);

@@ -6,6 +6,7 @@ import type { StepHook } from './save-step.ts';
 import { createLogs, type Logger, type Logs, type LogScope } from '../log/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { StepFailure } from '../engine/index.ts';
+import type { RegionRules } from '../rules/index.ts';
 
 /** One engine step as the case code asks for it; `db` reads the definition inside the caller's transaction. */
 export type CaseStep = Omit<PoolStep, 'loadXml'> & { db?: Knex };
@@ -40,6 +41,8 @@ export interface CaseRuntime {
   metrics?: Metrics;
   /** Containment of a case's own timers (README "Security boundary"). */
   limits: CaseLimits;
+  /** The regions' rules (intake checks channel and request type); absent: the code's defaults. */
+  rules?: Pick<RegionRules, 'of'>;
 }
 
 export interface CaseLimits {
@@ -61,6 +64,7 @@ export function createCaseRuntime(opts: {
   logs?: Logs;
   metrics?: Metrics;
   limits?: Partial<CaseLimits>;
+  rules?: Pick<RegionRules, 'of'>;
 }): CaseRuntime {
   const latest = new LatestDefinitions(opts.clock);
   const logs = opts.logs ?? createLogs({ node: opts.node, level: 'silent' });
@@ -79,6 +83,7 @@ export function createCaseRuntime(opts: {
     logScope: logs.scope,
     metrics,
     limits: { timersPerHour: 60, wakeFailures: 3, ...opts.limits },
+    rules: opts.rules,
     step: async ({ db, ...step }) => {
       const run = runner.run({ ...step, loadXml: () => definitionXml(db ?? opts.knex, step.definitionId) }, () => opts.clock.now());
       if (!metrics) return run;

@@ -9,10 +9,10 @@ import { StepFailure } from '../engine/index.ts';
 import type { PoolResult } from '../sandbox/index.ts';
 import { contactSchema } from './contact.ts';
 import { intakeCategory } from '../catalogue/index.ts';
+import { FALLBACK_RULES, URGENCIES, termCode } from '../rules/index.ts';
+import { checkVocabulary } from './vocabulary.ts';
 
-export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
-/** 诉求类型 as 12345 hotlines record it: 咨询, 求助, 投诉, 举报, 建议. */
-export const REQUEST_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
+export { URGENCIES };
 
 export const newCaseSchema = z.object({
   region: z.string().min(1).max(40),
@@ -26,13 +26,14 @@ export const newCaseSchema = z.object({
   location: z
     .object({ address: z.string().max(300).optional(), lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() })
     .optional(),
-  channel: z.enum(['app', 'mini-program', 'hotline', 'web', 'open311', 'walk-in']).default('web'),
+  /** 渠道: a code of the region's `channels` rule, or web / open311 (checked in startCase: server/cases/vocabulary.ts). */
+  channel: termCode.default('web'),
   /** Taken at intake, sealed at rest; never part of the process variables. */
   contact: contactSchema.optional(),
   /** 保密件: the citizen asked for confidentiality (GB/T 33358); contact visible to dispatchers only. */
   confidential: z.boolean().optional(),
-  /** 诉求类型; an intake variable (`requestType`) a model may route on, shown on the case page. */
-  requestType: z.enum(REQUEST_TYPES).optional(),
+  /** 诉求类型, a code of the region's `requestTypes` rule; an intake variable (`requestType`) a model may route on, shown on the case page. */
+  requestType: termCode.optional(),
   /** 匿名: the caller gives no contact; one sent all the same is not kept (see submitCase). */
   anonymous: z.boolean().optional(),
 });
@@ -56,6 +57,8 @@ export interface StartedCase {
  * `category_unknown`, `category_retired`, `category_branch` otherwise); the
  * case keeps its path of codes and names as they are now, so renaming or
  * retiring the node later leaves the case's record as it was taken in.
+ * The channel and request type must be in the region's lists (422
+ * `channel_unknown`, `request_type_unknown`: server/cases/vocabulary.ts).
  */
 export async function startCase(
   rt: CaseRuntime,
@@ -68,6 +71,7 @@ export async function startCase(
     within?: (trx: Knex.Transaction, started: StartedCase) => Promise<void>;
   } = {},
 ): Promise<StartedCase> {
+  checkVocabulary((await rt.rules?.of(input.region)) ?? FALLBACK_RULES, input.region, input);
   const definition = await rt.latestDefinition(input.region, input.processKey);
   const categoryPath = await intakeCategory(rt.knex, input.region, input.category);
   const now = rt.clock.now();

@@ -1,4 +1,4 @@
-export { rulesSchema, overridesSchema, rulesPatchSchema, FALLBACK_RULES, RULE_NAMES, CLOSE_KINDS } from './schema.ts';
+export { rulesSchema, overridesSchema, rulesPatchSchema, FALLBACK_RULES, RULE_NAMES, CLOSE_KINDS, URGENCIES, BUILT_IN_CHANNELS, termCode } from './schema.ts';
 export type { Rules, Overrides, RulesPatch, RuleName } from './schema.ts';
 export { effectiveRules } from './effective.ts';
 export type { EffectiveRules, RuleSource } from './effective.ts';

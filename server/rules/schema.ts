@@ -15,6 +15,27 @@ export const DEFAULT_REGION = 'default';
 
 export const CLOSE_KINDS = ['not_accepted', 'emergency', 'merged'] as const;
 
+/**
+ * The three urgency codes stay in code: process models' FEEL (`urgency = "emergency"`) and the SLA
+ * limits (per category and urgency) name them, so a region renames them (`urgencyNames`) but
+ * never adds or removes one.
+ */
+export const URGENCIES = ['normal', 'urgent', 'emergency'] as const;
+
+/**
+ * Channels every region accepts whatever its list says: Bangni's own front doors send them —
+ * the citizens' page (`web`) and the Open311 API (`open311`) — and a region cannot close those.
+ */
+export const BUILT_IN_CHANNELS = ['web', 'open311'] as const;
+
+/** A code a case keeps (its channel, its request type): renaming the entry leaves old cases' codes valid. */
+export const termCode = z.string().trim().regex(/^[a-z0-9_-]{1,30}$/, 'lower-case letters, digits, _ or -, e.g. wechat-mini');
+const termName = z.string().trim().min(1).max(40);
+const terms = z
+  .array(z.object({ code: termCode, name: termName }))
+  .min(1).max(30)
+  .refine((xs) => new Set(xs.map((x) => x.code)).size === xs.length, 'each code once');
+
 export const ruleFields = {
   reopenMaxScore: score.describe('重办: an evaluation at or below this score counts as unsatisfied and may be reopened'),
   transferTargets: z
@@ -32,6 +53,10 @@ export const ruleFields = {
   excludedCloseKinds: z.array(z.enum(CLOSE_KINDS)).max(3).refine((xs) => new Set(xs).size === xs.length, 'each kind once')
     .describe('三率: cases closed this way (不予受理, 转办, 并单) are left out of every count'),
   evaluationsCounted: z.enum(['latest', 'every']).describe('三率: a reopened (重办) case counts its latest evaluation, or every one given'),
+  channels: terms.describe('渠道: where a request may come in (code kept on the case, name shown); intake refuses another code, except web and open311 (Bangni\'s own citizens\' page and Open311 API), accepted always'),
+  requestTypes: terms.describe('诉求类型: what the caller asks for (code kept as the intake variable requestType, name shown); intake refuses another code'),
+  urgencyNames: z.object(Object.fromEntries(URGENCIES.map((u) => [u, termName])) as Record<(typeof URGENCIES)[number], typeof termName>).strict()
+    .describe('缓急: the names shown for the three urgencies; the codes normal, urgent, emergency are fixed (models\' FEEL and SLA limits name them)'),
 };
 
 export type RuleName = keyof typeof ruleFields;
@@ -68,4 +93,19 @@ export const FALLBACK_RULES: Rules = {
   resolvedMinScore: 3,
   excludedCloseKinds: [],
   evaluationsCounted: 'latest',
+  channels: [
+    { code: 'hotline', name: '12345热线' },
+    { code: 'walk-in', name: '来访' },
+    { code: 'web', name: '网站' },
+    { code: 'app', name: '手机应用' },
+    { code: 'mini-program', name: '小程序' },
+  ],
+  requestTypes: [
+    { code: 'consult', name: '咨询' },
+    { code: 'help', name: '求助' },
+    { code: 'complaint', name: '投诉' },
+    { code: 'report', name: '举报' },
+    { code: 'suggestion', name: '建议' },
+  ],
+  urgencyNames: { normal: '一般', urgent: '紧急', emergency: '特急' },
 };

@@ -88,4 +88,65 @@ describe('e2e: the admin edits a region\'s rules in the 规则 tab', function ()
     await phone.evaluate(() => localStorage.setItem('bangni.lang', 'zh-CN'));
     expect(b.consoleErrors([/status of 422/])).to.deep.equal([]);
   });
+
+  it('adds the channel wechat-mini and renames 特急; the intake desk and the case list offer the region\'s names', async () => {
+    // The phone page of the test before is in front; a tab behind it gets its frames throttled.
+    await page.bringToFront();
+    await loginAs(page, 'admin');
+    await page.goto('/admin?region=yuquan&tab=rules');
+    await row('channels').waitFor();
+    expect(await row('channels').textContent()).to.contain('受理渠道').and.contain('hotline 12345热线').and.contain('系统默认值');
+    await row('channels').locator('[data-action=edit-rule]').click();
+    const area = row('channels').locator('textarea[name=channels]');
+    await area.fill(`${await area.inputValue()}\nwechat-mini 微信小程序`);
+    await row('channels').locator('[data-action=save-rule]').click();
+    await page.locator('[data-test=rules-table] tr[data-rule=channels][data-inherited=false]').waitFor();
+    expect(await row('channels').textContent()).to.contain('wechat-mini 微信小程序').and.contain('本区设置');
+
+    await row('urgencyNames').locator('[data-action=edit-rule]').click();
+    await row('urgencyNames').locator('input[name="urgencyNames.emergency"]').fill('特急件');
+    await row('urgencyNames').locator('[data-action=save-rule]').click();
+    await page.locator('[data-test=rules-table] tr[data-rule=urgencyNames][data-inherited=false]').waitFor();
+    expect(await row('urgencyNames').textContent()).to.contain('emergency 特急件');
+    expect((await stored('yuquan')).urgencyNames.value).to.deep.equal({ normal: '一般', urgent: '紧急', emergency: '特急件' });
+    await page.locator('[data-test=admin-rules]').screenshot({ path: 'test-results/screenshots/admin-rules-vocabulary-card.png' });
+
+    await loginAs(page, 'yuquan.dispatcher');
+    await page.goto('/intake');
+    const form = page.locator('[data-test=intake-form]');
+    await form.locator('select[name=channel] option[value=wechat-mini]').waitFor({ state: 'attached' });
+    expect(await form.locator('select[name=channel] option[value=wechat-mini]').textContent()).to.equal('微信小程序');
+    expect(await form.locator('select[name=channel]').inputValue()).to.equal('hotline');
+    expect(await form.locator('select[name=urgency] option[value=emergency]').textContent()).to.equal('特急件');
+    expect(await form.locator('select[name=requestType] option').allTextContents()).to.deep.equal(['咨询', '求助', '投诉', '举报', '建议']);
+    await b.screenshot(page, 'admin-rules-intake-vocabulary');
+
+    // A case taken in by the new channel is found by it in the case list, its urgency in the region's words.
+    const c = await t.call('POST', '/api/v1/cases', { as: 'yuquan.dispatcher', body: { region: 'yuquan', category: 'road', title: '微信报修路灯', channel: 'wechat-mini', urgency: 'emergency' } });
+    expect(c.status, c.text).to.equal(201);
+    await page.goto('/cases');
+    await page.locator('[data-test=filter-channel] option[value=wechat-mini]').waitFor({ state: 'attached' });
+    await page.locator('[data-test=filter-channel]').selectOption('wechat-mini');
+    await page.click('[data-action=case-search]');
+    await page.waitForURL(/channel=wechat-mini/);
+    await page.locator(`[data-test=case-table] tr[data-case-id="${c.body.id}"]`).waitFor();
+    expect(await page.locator('[data-test=case-table] tbody tr').count()).to.equal(1);
+    expect(await page.locator(`tr[data-case-id="${c.body.id}"]`).textContent()).to.contain('特急件');
+    expect(await page.locator('[data-test=filter-channel]').inputValue()).to.equal('wechat-mini');
+    await b.screenshot(page, 'admin-rules-cases-channel');
+    const phone = await b.open('/cases?channel=wechat-mini', { phone: true });
+    await phone.locator(`[data-test=case-table] tr[data-case-id="${c.body.id}"]`).waitFor();
+    expect(await overflowsX(phone)).to.equal(false);
+    await b.screenshot(phone, 'admin-rules-cases-channel-phone');
+    // In English the built-in names are the app's translation, a region's own name stays as given.
+    await phone.evaluate(() => localStorage.setItem('bangni.lang', 'en'));
+    await phone.goto('/intake');
+    await phone.locator('select[name=channel] option[value=wechat-mini]').waitFor({ state: 'attached' });
+    expect(await phone.locator('select[name=channel] option').allTextContents()).to.deep.equal(['12345 hotline', 'Walk-in', 'Website', 'App', 'Mini program', '微信小程序']);
+    expect(await phone.locator('select[name=urgency] option').allTextContents()).to.deep.equal(['normal', 'urgent', '特急件']);
+    expect(await overflowsX(phone)).to.equal(false);
+    await b.screenshot(phone, 'admin-rules-intake-phone-en');
+    await phone.evaluate(() => localStorage.setItem('bangni.lang', 'zh-CN'));
+    expect(b.consoleErrors([/status of 422/])).to.deep.equal([]);
+  });
 });

@@ -26,7 +26,9 @@ describe('e2e: a citizen submits, tracks and evaluates on a phone', function () 
 
   it('submits a request without logging in and gets a case number and tracking code', async () => {
     await page.selectOption('[data-test=citizen-form] select[name=region]', 'yuquan');
-    await page.selectOption('[data-test=citizen-form] select[name=category]', 'sanitation');
+    // The category through the picker's levels (the keyword search is test/e2e/citizen-catalogue.test.ts).
+    await page.selectOption('[data-test=citizen-form] [data-test=category-picker] select[data-level="0"]', 'HJ');
+    await page.selectOption('[data-test=citizen-form] [data-test=category-picker] select[data-level="1"]', 'sanitation');
     await page.fill('[data-test=citizen-form] input[name=title]', '垃圾桶满了没人清');
     await page.fill('[data-test=citizen-form] textarea[name=description]', '小区东门垃圾桶三天没清运');
     await page.fill('[data-test=citizen-form] input[name=address]', '玉泉区南二环路 18 号');

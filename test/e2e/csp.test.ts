@@ -99,7 +99,8 @@ describe('e2e: every page runs under the Content Security Policy without a viola
   it('the citizen submits a request with a photo (no login)', async () => {
     await page.goto('/citizen');
     await page.selectOption('[data-test=citizen-form] select[name=region]', 'saihan');
-    await page.selectOption('[data-test=citizen-form] select[name=category]', 'sanitation');
+    await page.fill('[data-test=citizen-form] [data-test=category-search]', '垃圾');
+    await page.click('[data-test=citizen-form] [data-test=category-hit][data-code=sanitation]');
     await page.fill('[data-test=citizen-form] input[name=title]', '垃圾桶满了');
     await page.fill('[data-test=citizen-form] textarea[name=description]', '三天没清运');
     await page.fill('[data-test=citizen-form] input[name=address]', '赛罕区大学西路 2 号');

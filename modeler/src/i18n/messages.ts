@@ -832,6 +832,16 @@ export const MESSAGES = {
   'cases.closed': ['办结时间', 'Closed'],
   'cases.none': ['没有符合条件的工单。', 'No case matches.'],
   'cases.reset': ['清空条件', 'Clear'],
+  // The citizen's page picks the category from the region's catalogue (issue 12 item 7).
+  'citizen.regionFirst': ['请先选择所在旗县区，再选择类别。', 'Choose your region first, then the category.'],
+  'citizen.noCatalogue': ['暂时无法读取类别，请稍后重试。', 'The categories could not be loaded; please try again shortly.'],
+  // Channels, request types and urgency names as region rules (issue 12, last constants): the 规则 card's rows.
+  'admin.rules.name.channels': ['受理渠道', 'Channels'],
+  'admin.rules.hint.channels': ['来电登记可选的渠道，每行一个：编码 名称，如：wechat-mini 微信小程序；编码用小写字母、数字、- 或 _。网站（web）和 Open311 始终可用', 'Channels the intake desk offers, one per line: code name, e.g. wechat-mini 微信小程序; codes in lower-case letters, digits, - or _. Website (web) and Open311 are always accepted'],
+  'admin.rules.name.requestTypes': ['诉求类型', 'Request types'],
+  'admin.rules.hint.requestTypes': ['每行一个：编码 名称，如：praise 表扬；流程可按编码（requestType）分支', 'One per line: code name, e.g. praise 表扬; processes may branch on the code (requestType)'],
+  'admin.rules.name.urgencyNames': ['缓急名称', 'Urgency names'],
+  'admin.rules.hint.urgencyNames': ['只改显示名称：一般、紧急、特急三级固定，流程条件和时限按它们计算', 'Names only: the three levels are fixed, as process conditions and SLA limits name them'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -18,8 +18,11 @@ export interface CategoryPicker {
   value(): string;
   /** The names from the top down of the chosen node. */
   path(): string[];
-  /** Shows `region`'s catalogue (a region switch on the intake form); keeps the choice where it still exists. */
-  load(region: string): Promise<void>;
+  /**
+   * Shows `region`'s catalogue (a region switch on the intake form); keeps the choice where it
+   * still exists. False when the catalogue could not be read (the picker is then empty).
+   */
+  load(region: string): Promise<boolean>;
   set(code: string): void;
 }
 
@@ -53,6 +56,7 @@ function flatten(nodes: CatalogueNode[], above: CatalogueNode[] = []): Array<{ n
 export function categoryPicker(opts: { name?: string; branches?: boolean; onChange?: (code: string) => void } = {}): CategoryPicker {
   let tree: CatalogueNode[] = [];
   let chosen: CatalogueNode[] = [];
+  let loads = 0;
   const hidden = h('input', { type: 'hidden', name: opts.name ?? 'category', value: '' });
   const levels = h('div', { class: 'picker-levels' });
   const hits = h('ul', { class: 'picker-hits', 'data-test': 'category-hits', hidden: true });
@@ -141,12 +145,18 @@ export function categoryPicker(opts: { name?: string; branches?: boolean; onChan
     },
     async load(region) {
       const keep = chosen[chosen.length - 1]?.code;
+      const mine = ++loads;
+      let nodes: CatalogueNode[] | null;
       try {
-        tree = active((await api<{ nodes: CatalogueNode[] }>('GET', `/regions/${encodeURIComponent(region)}/catalogue`)).nodes ?? []);
+        nodes = active((await api<{ nodes: CatalogueNode[] }>('GET', `/regions/${encodeURIComponent(region)}/catalogue`)).nodes ?? []);
       } catch {
-        tree = [];
+        nodes = null;
       }
+      // A slower answer for a region switched away from never replaces the later region's tree.
+      if (mine !== loads) return true;
+      tree = nodes ?? [];
       choose(keep ? trailTo(tree, keep) ?? [] : []);
+      return nodes !== null;
     },
   };
 }

@@ -12,6 +12,7 @@ import { caseActionsPanel, diagramToggle, isPhone, openNextTask, urgeNotice, urg
 import { unitLabel, unitList } from '../lib/units.ts';
 import { forwardControl } from '../features/forward/index.ts';
 import { citizenInput } from './case-citizen-input.ts';
+import { termLabel } from '../lib/vocabulary.ts';
 
 interface TaskView {
   id: number;
@@ -44,6 +45,8 @@ interface CaseDetail {
   location: { address?: string; lat?: number; lng?: number } | null;
   /** Intake variables; `requestType` (诉求类型) when the desk took it down. */
   variables?: { requestType?: string };
+  /** The region's names for the case's urgency, channel and request type (its rules); null: not listed. */
+  names?: { urgency: string | null; channel: string | null; requestType: string | null };
   createdAt: string;
   closedAt: string | null;
   dueAt?: string | null;
@@ -119,7 +122,7 @@ export async function casePage(outlet: HTMLElement, params: Record<string, strin
         'div',
         { class: 'page-head' },
         h('h1', null, detail.title, ' ', h('span', { class: `status ${detail.status}` }, label('status', detail.status))),
-        h('div', { class: 'muted' }, detail.caseNo, ' · ', categoryText(detail.categoryPath, label('category', detail.category)), ' · ', label('urgency', detail.urgency), detail.variables?.requestType ? h('span', { 'data-test': 'request-type' }, ' · ', label('requestType', detail.variables.requestType)) : null, ' · ', fmtDate(detail.createdAt)),
+        h('div', { class: 'muted' }, detail.caseNo, ' · ', categoryText(detail.categoryPath, label('category', detail.category)), ' · ', h('span', { 'data-test': 'urgency' }, termLabel('urgency', detail.urgency, detail.names?.urgency ?? undefined)), detail.variables?.requestType ? h('span', { 'data-test': 'request-type' }, ' · ', termLabel('requestType', detail.variables.requestType, detail.names?.requestType ?? undefined)) : null, ' · ', fmtDate(detail.createdAt)),
       ),
       banner,
       h(

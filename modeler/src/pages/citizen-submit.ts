@@ -1,7 +1,8 @@
 import { h, mount, formValues } from '../lib/dom.ts';
 import { api, ApiError } from '../lib/api.ts';
-import { catalogueChoices, regionCategories, type Region } from '../lib/catalog.ts';
-import { t, label } from '../i18n/index.ts';
+import type { Region } from '../lib/catalog.ts';
+import { categoryPicker } from '../lib/category-picker.ts';
+import { t } from '../i18n/index.ts';
 import { errorBox } from './guard.ts';
 import { showFieldErrors } from '../lib/task-form.ts';
 
@@ -25,31 +26,24 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
   const idempotencyKey = crypto.randomUUID();
   let point: { lat: number; lng: number } | null = null;
 
-  const categorySelect = h('select', { name: 'category', required: true });
-  // The region's own catalogue (it may add 供暖 or hide a node), grouped by top-level name; the
-  // default list until a region is chosen or if the catalogue cannot be read. A slower answer
-  // for an earlier region never overwrites a later one, and a choice still offered is kept.
-  let filling = 0;
-  const fillCategories = async (regionId: string) => {
-    const mine = ++filling;
-    const kept = categorySelect.value;
-    let choices: Array<{ id: string; name?: string; group?: string }> = regionCategories(regions.find((r) => r.id === regionId));
-    if (regionId) {
-      mount(categorySelect, h('option', { value: '' }, t('common.choose')));
-      choices = await catalogueChoices(regionId).catch(() => choices);
-      if (mine !== filling) return;
-    }
-    const option = (c: { id: string; name?: string }) => h('option', { value: c.id, selected: c.id === kept }, c.name ?? label('category', c.id));
-    const groups = [...new Set(choices.map((c) => c.group ?? ''))];
-    mount(
-      categorySelect,
-      h('option', { value: '' }, t('common.choose')),
-      groups.map((g) => (g ? h('optgroup', { label: g }, choices.filter((c) => c.group === g).map(option)) : choices.filter((c) => !c.group).map(option))),
-    );
+  // The category comes from the chosen region's own catalogue (it may add 供暖, hide or retire a
+  // node), so the picker waits for the region: a default list first would let a citizen pick a
+  // node their region does not take.
+  const picker = categoryPicker();
+  const categoryNote = h('span', { class: 'muted small', 'data-test': 'category-note' }, t('citizen.regionFirst'));
+  picker.element.hidden = true;
+  const showCategories = async (regionId: string) => {
+    picker.element.hidden = !regionId;
+    categoryNote.hidden = Boolean(regionId);
+    categoryNote.textContent = t('citizen.regionFirst');
+    if (!regionId) return;
+    if (await picker.load(regionId)) return;
+    categoryNote.textContent = t('citizen.noCatalogue');
+    categoryNote.hidden = false;
   };
   const pointText = h('span', { class: 'muted small', 'data-test': 'point' });
   const error = h('div', { class: 'alert error', role: 'alert', hidden: true });
-  const field = (name: string, text: string, control: HTMLElement, hint?: string) =>
+  const field = (name: string, text: string, control: HTMLElement | HTMLElement[], hint?: string) =>
     h('div', { class: 'field', 'data-field': name }, h('span', { class: 'field-label' }, text), control, hint ? h('span', { class: 'muted small' }, hint) : null, h('div', { class: 'field-error', role: 'alert' }));
 
   const form = h(
@@ -60,9 +54,9 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
     field(
       'region',
       t('citizen.region'),
-      h('select', { name: 'region', required: true, onchange: (e: Event) => void fillCategories((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name))),
+      h('select', { name: 'region', required: true, onchange: (e: Event) => void showCategories((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name))),
     ),
-    field('category', t('case.category'), categorySelect),
+    field('category', t('case.category'), [categoryNote, picker.element]),
     field('title', t('citizen.summary'), h('input', { name: 'title', maxlength: 200, required: true, placeholder: t('citizen.summaryHint') })),
     field('description', t('citizen.description'), h('textarea', { name: 'description', rows: 4, maxlength: 5000 })),
     field(
@@ -76,7 +70,6 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
     error,
     h('button', { type: 'submit', class: 'primary big' }, t('citizen.submit')),
   );
-  void fillCategories('');
 
   function locate() {
     if (!navigator.geolocation) return;
@@ -97,14 +90,14 @@ export async function citizenSubmitPage(outlet: HTMLElement): Promise<void> {
     const v = formValues(form) as Record<string, string>;
     const local = [
       ...(!v.region ? [{ field: 'region', rule: 'required', message: t('citizen.need.region') }] : []),
-      ...(!v.category ? [{ field: 'category', rule: 'required', message: t('citizen.need.category') }] : []),
+      ...(!picker.value() ? [{ field: 'category', rule: 'required', message: t('citizen.need.category') }] : []),
       ...(!v.title.trim() ? [{ field: 'title', rule: 'required', message: t('citizen.need.title') }] : []),
       ...(v.phone && !/^[0-9+\- ]{5,20}$/.test(v.phone) ? [{ field: 'contact', rule: 'format', message: t('citizen.need.phone') }] : []),
     ];
     showFieldErrors(form, local);
     if (local.length) return;
     const location = v.address || point ? { ...(v.address ? { address: v.address } : {}), ...(point ?? {}) } : undefined;
-    const body = { region: v.region, category: v.category, title: v.title.trim(), description: v.description, location, contact: v.phone ? { phone: v.phone.replace(/\s/g, '') } : undefined, channel: 'web' };
+    const body = { region: v.region, category: picker.value(), title: v.title.trim(), description: v.description, location, contact: v.phone ? { phone: v.phone.replace(/\s/g, '') } : undefined, channel: 'web' };
     try {
       const created = await api<Created>('POST', '/cases', { body, headers: { 'idempotency-key': idempotencyKey } });
       const photo = (form.elements.namedItem('photo') as HTMLInputElement).files?.[0];

@@ -5,13 +5,12 @@ import { URGENCIES } from '../lib/catalog.ts';
 import { categoryPicker } from '../lib/category-picker.ts';
 import { showFieldErrors } from '../lib/task-form.ts';
 import { draftDuplicatesPanel, type Draft, type Suggestion } from '../features/duplicates/index.ts';
-import { t, label } from '../i18n/index.ts';
+import { regionVocabulary, termLabel, type Term } from '../lib/vocabulary.ts';
+import { t } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
 
 /** Who takes calls: the hotline's dispatchers, and leaders and admins standing in. */
 export const INTAKE_ROLES = ['dispatcher', 'leader', 'admin'];
-const REQUEST_TYPES = ['consult', 'help', 'complaint', 'report', 'suggestion'] as const;
-const CHANNELS = ['hotline', 'walk-in', 'web', 'app', 'mini-program'] as const;
 
 interface Created {
   id: number;
@@ -55,12 +54,31 @@ export async function intakePage(outlet: HTMLElement): Promise<void> {
   const error = h('div', { class: 'alert error', role: 'alert', hidden: true });
   const field = (name: string, text: string, control: HTMLElement | HTMLElement[], required = false) =>
     h('div', { class: 'field', 'data-field': name }, h('span', { class: 'field-label' }, text, required ? h('span', { class: 'req' }, ' *') : null), control, h('div', { class: 'field-error', role: 'alert' }));
-  const select = (name: string, values: readonly string[], prefix: string, selected?: string) =>
-    h('select', { name }, values.map((v) => h('option', { value: v, selected: v === selected }, label(prefix, v))));
+  /** A select over a region's list; keeps the operator's choice where the new region has it too. */
+  const select = (name: 'channel' | 'requestType' | 'urgency', terms: Term[], preferred: string) => {
+    const current = (form.elements.namedItem(name) as HTMLSelectElement | null)?.value;
+    const chosen = [current, preferred].find((c) => terms.some((x) => x.code === c)) ?? terms[0]?.code;
+    return h('select', { name }, terms.map((x) => h('option', { value: x.code, selected: x.code === chosen }, termLabel(name, x.code, x.name))));
+  };
+  // 渠道, 诉求类型 and the urgency names are the region's (its rules), read again when the region changes.
+  const vocabularyRow = h('div', { class: 'intake-row', 'data-test': 'intake-vocabulary' });
+  async function loadVocabulary(region: string) {
+    try {
+      const v = await regionVocabulary(region || 'default');
+      mount(
+        vocabularyRow,
+        field('channel', t('intake.channel'), select('channel', v.channels, 'hotline')),
+        field('requestType', t('intake.requestType'), select('requestType', v.requestTypes, 'help')),
+        field('urgency', t('case.urgency'), select('urgency', URGENCIES.map((u) => ({ code: u, name: v.urgencyNames[u] ?? u })), 'normal')),
+      );
+    } catch (err) {
+      mount(vocabularyRow, errorBox(err));
+    }
+  }
 
   const regionSelect = session.user.regionId
     ? h('input', { type: 'hidden', name: 'region', value: session.user.regionId })
-    : h('select', { name: 'region', required: true, onchange: () => void picker.load(regionSelect.value).then(changed) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name)));
+    : h('select', { name: 'region', required: true, onchange: () => void Promise.all([picker.load(regionSelect.value), loadVocabulary(regionSelect.value)]).then(changed) }, h('option', { value: '' }, t('common.choose')), regions.map((r) => h('option', { value: r.id }, r.name)));
   const anonymous = h('input', { type: 'checkbox', name: 'anonymous', 'data-test': 'anonymous', onchange: () => {
     // 匿名: nothing of the caller is taken down.
     for (const n of ['callerName', 'phone']) {
@@ -87,11 +105,7 @@ export async function intakePage(outlet: HTMLElement): Promise<void> {
         h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'confidential', 'data-test': 'confidential' }), ' ', t('intake.confidential')),
       ),
     ),
-    h('div', { class: 'intake-row' },
-      field('channel', t('intake.channel'), select('channel', CHANNELS, 'channel', 'hotline')),
-      field('requestType', t('intake.requestType'), select('requestType', REQUEST_TYPES, 'requestType', 'help')),
-      field('urgency', t('case.urgency'), select('urgency', URGENCIES, 'urgency', 'normal')),
-    ),
+    vocabularyRow,
     field('category', t('case.category'), picker.element, true),
     field('title', t('citizen.summary'), h('input', { name: 'title', maxlength: 200, required: true, placeholder: t('citizen.summaryHint') }), true),
     field('description', t('citizen.description'), h('textarea', { name: 'description', rows: 4, maxlength: 5000 })),
@@ -197,5 +211,5 @@ export async function intakePage(outlet: HTMLElement): Promise<void> {
   }
 
   mount(outlet, h('section', { class: 'page' }, h('div', { class: 'page-head' }, h('h1', null, t('intake.title')), h('span', { class: 'muted' }, t('intake.lead'))), h('div', { class: 'intake-grid' }, form, dup.element)));
-  if (session.user.regionId) await picker.load(session.user.regionId);
+  await Promise.all([loadVocabulary(session.user.regionId ?? 'default'), session.user.regionId ? picker.load(session.user.regionId) : null]);
 }

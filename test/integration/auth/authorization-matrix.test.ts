@@ -147,6 +147,7 @@ describe('authorization matrix: every route × role × own/other region, as each
     'GET /api/v1/regions/:region/changes': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/changes` }),
     'GET /api/v1/regions/:region/rules': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/rules` }),
     'PUT /api/v1/regions/:region/rules': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/rules`, body: { reopenMaxScore: 2 } }),
+    'GET /api/v1/regions/:region/vocabulary': (s) => ({ path: `/api/v1/regions/${regionOf(s)}/vocabulary` }),
     'GET /api/v1/groups': (s) => ({ path: `/api/v1/groups?region=${regionOf(s)}` }),
     'GET /api/v1/users': (s) => ({ path: `/api/v1/users?region=${regionOf(s)}` }),
     'POST /api/v1/users': (s) => ({

@@ -178,6 +178,72 @@ describe('rules: a region\'s side-task rules and 三率 definitions, inheriting 
     await put('hongshan', { resolvedMinScore: null });
   });
 
+  it('channels and request types: a region adds wechat-mini and 表扬; intake takes them there, refuses them elsewhere with the allowed codes; the vocabulary is public', async () => {
+    const vocabulary = async (region: string) => {
+      const res = await t.call('GET', `/api/v1/regions/${region}/vocabulary`);
+      expect(res.status, res.text).to.equal(200);
+      return res.body;
+    };
+    // Defaults are today's lists.
+    const before = await vocabulary('saihan');
+    expect(before.channels.map((c: { code: string }) => c.code)).to.deep.equal(['hotline', 'walk-in', 'web', 'app', 'mini-program']);
+    expect(before.requestTypes.map((c: { name: string }) => c.name)).to.deep.equal(['咨询', '求助', '投诉', '举报', '建议']);
+    expect(before.urgencyNames).to.deep.equal({ normal: '一般', urgent: '紧急', emergency: '特急' });
+
+    const res = await put('yuquan', {
+      channels: [...FALLBACK_RULES.channels, { code: 'wechat-mini', name: '微信小程序' }],
+      requestTypes: [...FALLBACK_RULES.requestTypes, { code: 'praise', name: '表扬' }],
+      urgencyNames: { normal: '普通', urgent: '紧急', emergency: '特急件' },
+    });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.rules.channels).to.include({ inherited: false, from: 'region' });
+    const yq = await vocabulary('yuquan');
+    expect(yq.channels.at(-1)).to.deep.equal({ code: 'wechat-mini', name: '微信小程序' });
+    expect(yq.urgencyNames).to.include({ normal: '普通', emergency: '特急件' });
+    expect((await t.call('GET', '/api/v1/regions/nowhere/vocabulary')).status).to.equal(404);
+
+    const taken = await submit(t, { region: 'yuquan', category: 'road', channel: 'wechat-mini', requestType: 'praise', urgency: 'emergency' });
+    const d = await caseDetail(t, taken.id);
+    expect(d.variables).to.include({ channel: 'wechat-mini', requestType: 'praise', urgency: 'emergency' });
+    // The case page shows them in the region's words.
+    expect(d.names).to.deep.equal({ urgency: '特急件', channel: '微信小程序', requestType: '表扬' });
+    // The case list filters by either code.
+    for (const q of ['channel=wechat-mini', 'requestType=praise', 'requestType=praise&urgency=emergency']) {
+      const found = await t.call('GET', `/api/v1/cases?region=yuquan&${q}`, { as: 'yuquan.dispatcher' });
+      expect(found.body.items.map((x: { id: number }) => x.id), q).to.deep.equal([taken.id]);
+    }
+    expect((await t.call('GET', '/api/v1/cases?region=yuquan&requestType=praise&urgency=normal', { as: 'yuquan.dispatcher' })).body.total).to.equal(0);
+    expect((await t.db.knex('cases').where({ id: taken.id }).first('channel')).channel).to.equal('wechat-mini');
+
+    // saihan has neither: 422 naming what it takes; no case made.
+    const count = async () => Number((await t.db.knex('cases').count({ n: '*' }).first())!.n);
+    const n = await count();
+    const badChannel = await t.call('POST', '/api/v1/cases', { body: { region: 'saihan', category: 'road', title: '路灯不亮', channel: 'wechat-mini' } });
+    expect(badChannel.status, badChannel.text).to.equal(422);
+    expect(badChannel.body.error.code).to.equal('channel_unknown');
+    expect(badChannel.body.error.details.allowed).to.include.members(['hotline', 'web', 'open311']).and.not.include('wechat-mini');
+    expect(badChannel.body.error.details.fields[0]).to.include({ field: 'channel' });
+    const badType = await t.call('POST', '/api/v1/cases', { as: 'saihan.dispatcher', body: { region: 'saihan', category: 'road', title: '表扬', channel: 'hotline', requestType: 'praise' } });
+    expect(badType.status, badType.text).to.equal(422);
+    expect(badType.body.error.code).to.equal('request_type_unknown');
+    expect(badType.body.error.message).to.contain('complaint 投诉');
+    expect(await count()).to.equal(n);
+
+    // A region that drops every default channel still takes the citizens' page (web) and Open311.
+    await put('yuquan', { channels: [{ code: 'wechat-mini', name: '微信小程序' }] });
+    await submit(t, { region: 'yuquan', category: 'road' });
+    await submit(t, { region: 'yuquan', category: 'road', channel: 'open311' });
+    const hotline = await t.call('POST', '/api/v1/cases', { as: 'yuquan.dispatcher', body: { region: 'yuquan', category: 'road', title: 'x', channel: 'hotline' } });
+    expect(hotline.body.error?.code, hotline.text).to.equal('channel_unknown');
+
+    // Codes are lower-case and unique; the three urgency codes cannot change.
+    const bad = await put('yuquan', { channels: [{ code: 'WeChat', name: '微信' }], requestTypes: [{ code: 'a', name: '甲' }, { code: 'a', name: '乙' }], urgencyNames: { normal: '一般', urgent: '紧急', critical: '特急' } });
+    expect(bad.status).to.equal(422);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field.split('.')[0])).to.include.members(['channels', 'requestTypes', 'urgencyNames']);
+    await put('yuquan', { channels: null, requestTypes: null, urgencyNames: null });
+    expect((await vocabulary('yuquan')).channels).to.deep.equal(before.channels);
+  });
+
   it('a bad value is a 422 with one entry per field; nothing is stored', async () => {
     const res = await put('yuquan', { reopenMaxScore: 9, evaluationTimeout: 'seven days', transferTargets: [], excludedCloseKinds: ['lost'] });
     expect(res.status, res.text).to.equal(422);

@@ -1,6 +1,7 @@
 import { h, mount, toast } from '../../lib/dom.ts';
 import { api } from '../../lib/api.ts';
-import { t } from '../../i18n/index.ts';
+import { t, label } from '../../i18n/index.ts';
+import { URGENCIES } from '../../lib/catalog.ts';
 import { errorBox } from '../guard.ts';
 import { clearFormError, errorSlot, showFormError } from './form.ts';
 
@@ -16,7 +17,7 @@ export type RulesView = Record<string, RuleView>;
 type Target = { code: string; name: string };
 
 /** How each rule is shown and edited; the order is the table's. */
-const KINDS: Record<string, 'score' | 'duration' | 'groups' | 'targets' | 'closeKinds' | 'counted'> = {
+const KINDS: Record<string, 'score' | 'duration' | 'groups' | 'targets' | 'closeKinds' | 'counted' | 'urgencyNames'> = {
   reopenMaxScore: 'score',
   transferTargets: 'targets',
   steeringGroups: 'groups',
@@ -27,6 +28,10 @@ const KINDS: Record<string, 'score' | 'duration' | 'groups' | 'targets' | 'close
   resolvedMinScore: 'score',
   excludedCloseKinds: 'closeKinds',
   evaluationsCounted: 'counted',
+  // Code and name per line, like the transfer targets.
+  channels: 'targets',
+  requestTypes: 'targets',
+  urgencyNames: 'urgencyNames',
 };
 const CLOSE_KINDS = ['not_accepted', 'emergency', 'merged'];
 const words = (text: string) => text.split(/[\s,，、]+/).filter(Boolean);
@@ -39,6 +44,7 @@ function shown(name: string, value: unknown): string {
   if (kind === 'targets') return (value as Target[]).map((x) => `${x.code} ${x.name}`).join('、');
   if (kind === 'closeKinds') return (value as string[]).length ? (value as string[]).map((k) => t(`admin.rules.close.${k}`)).join('、') : t('admin.rules.none');
   if (kind === 'counted') return t(`admin.rules.counted.${String(value)}`);
+  if (kind === 'urgencyNames') return URGENCIES.map((u) => `${u} ${(value as Record<string, string>)[u]}`).join('、');
   return (value as string[]).join(', ');
 }
 
@@ -71,6 +77,11 @@ function editor(name: string, value: unknown): { control: HTMLElement; read: () 
       return { code: code ?? '', name: rest.join(' ') };
     });
     return { control: area, read };
+  }
+  if (kind === 'urgencyNames') {
+    const inputs = URGENCIES.map((u) => h('input', { name: `${name}.${u}`, value: (value as Record<string, string>)[u] ?? '', maxlength: 40, 'aria-label': label('urgency', u) }));
+    const control = h('span', { class: 'checks' }, inputs.map((input, i) => h('label', null, h('code', { class: 'small' }, URGENCIES[i]), ' ', input)));
+    return { control, read: () => Object.fromEntries(URGENCIES.map((u, i) => [u, inputs[i]!.value.trim()])) };
   }
   const input = h('input', { name, value: kind === 'duration' ? String(value) : (value as string[]).join(', '), autocapitalize: 'off' });
   return { control: input, read: () => (kind === 'duration' ? input.value.trim() : words(input.value)) };
