@@ -136,6 +136,24 @@ describe('e2e: the citizen picks the category from the region\'s catalogue on a 
     await page.unroute('**/api/v1/regions/saihan/catalogue');
   });
 
+  it('words typed before the catalogue arrives are searched when it does (a slow phone link)', async () => {
+    await page.goto('/citizen');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/v1/regions/yuquan/catalogue', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const asked = page.waitForRequest('**/api/v1/regions/yuquan/catalogue');
+    await form().locator('select[name=region]').selectOption('yuquan');
+    await asked;
+    await form().locator('[data-test=category-search]').fill('暖气');
+    release();
+    await form().locator('[data-test=category-hit][data-code=GN01]').click();
+    expect(await form().locator('select[data-level="1"]').inputValue()).to.equal('GN01');
+    await page.unroute('**/api/v1/regions/yuquan/catalogue');
+  });
+
   it('logged no console errors', () => {
     expect(b.consoleErrors()).to.deep.equal([]);
   });

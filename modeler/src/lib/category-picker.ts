@@ -156,6 +156,8 @@ export function categoryPicker(opts: { name?: string; branches?: boolean; onChan
       if (mine !== loads) return true;
       tree = nodes ?? [];
       choose(keep ? trailTo(tree, keep) ?? [] : []);
+      // Words typed while the catalogue was on its way (a slow phone link) are searched now.
+      if (search.value.trim()) showHits(search.value.trim());
       return nodes !== null;
     },
   };
