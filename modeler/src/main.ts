@@ -39,7 +39,7 @@ function navLinks(): Array<[string, string]> {
     if (INTAKE_ROLES.includes(user.role)) links.push(['/intake', t('nav.intake')]);
     if (CASE_LIST_ROLES.includes(user.role)) links.push(['/cases', t('nav.cases')]);
     if (['designer', 'admin'].includes(user.role)) links.push(['/designer', t('nav.designer')]);
-    if (['auditor', 'admin'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
+    if (['auditor', 'admin', 'leader'].includes(user.role)) links.push(['/audit', t('nav.audit')]);
     if (INCIDENT_VIEWERS.includes(user.role)) links.push(['/incidents', t('nav.incidents')]);
     if (user.role === 'admin') links.push(['/admin', t('nav.admin')]);
   }

@@ -7,6 +7,7 @@ import { BREACH_CSV_HEADERS, breachCsvRows, breachesPerWeek, breachQuerySchema, 
 import { routes } from './openapi.ts';
 import { readCatalogue } from '../catalogue/index.ts';
 import { invalid } from '../errors/index.ts';
+import { REPORT_READERS } from '../auth/index.ts';
 
 const TAGS = ['sla'];
 const AUDITORS = ['auditor', 'admin'] as const;
@@ -14,7 +15,7 @@ const alertsQuery = z.object({ region: z.string().max(40).optional() });
 
 /**
  * The auditor's view of SLA records (read-only, scoped to the auditor's
- * region; admin sees all) and the limits table (admin edits).
+ * region; admin sees all; leaders read breaches, not alerts) and the limits table (admin edits).
  */
 export function slaRouter(ctx: AppContext, sla: Sla): Router {
   const r = Router();
@@ -22,7 +23,7 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
   const api = routes(r, auth);
 
   api.get('/sla/breaches', {
-    summary: 'SLA breaches (JSON, or format=csv for Excel/WPS)', tags: TAGS, roles: [...AUDITORS], query: breachQuerySchema,
+    summary: 'SLA breaches (JSON, or format=csv for Excel/WPS)', tags: TAGS, roles: REPORT_READERS, query: breachQuerySchema,
   }, async (req, res, { query: q }) => {
     if (q.region) auth.checkRegion(req, q.region);
     const scope = auth.regions(req);
@@ -44,7 +45,7 @@ export function slaRouter(ctx: AppContext, sla: Sla): Router {
 
   // The dashboard's weekly chart: counted over every record, not over one page of the table.
   api.get('/sla/breaches/weekly', {
-    summary: 'SLA breaches (or warnings) per week of their due time, same filters, every record counted', tags: TAGS, roles: [...AUDITORS], query: breachQuerySchema,
+    summary: 'SLA breaches (or warnings) per week of their due time, same filters, every record counted', tags: TAGS, roles: REPORT_READERS, query: breachQuerySchema,
   }, async (req, res, { query: q }) => {
     if (q.region) auth.checkRegion(req, q.region);
     res.json({ kind: q.kind, weeks: await breachesPerWeek(ctx.read.reader(req), auth.regions(req), q) });

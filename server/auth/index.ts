@@ -1,5 +1,5 @@
 export { hashPassword, verifyPassword, dummyPasswordHash } from './password.ts';
-export { ROLES, CASE_WORKERS } from './roles.ts';
+export { ROLES, CASE_WORKERS, REPORT_READERS } from './roles.ts';
 export type { Role, User } from './roles.ts';
 export { login, logout, userForToken } from './tokens.ts';
 export { createGuard } from './guard.ts';

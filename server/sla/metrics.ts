@@ -27,6 +27,8 @@ export interface MetricsCase {
   region: string;
   group: string;
   category: string;
+  /** The category's catalogue path as the case was taken in ("市政设施 / 路灯"), if it has one. */
+  categoryName?: string | null;
   createdAt: Date;
   closedAt: Date | null;
   response: { due: Date; stopped: Date | null } | null;
@@ -161,10 +163,19 @@ export async function metricsForPeriod(knex: Knex, scope: RegionScope, q: z.infe
     /** The units' names for byGroup's keys (server/units). */
     groupNames: await unitNamesIn(knex, regions, cases.map((k) => k.group)),
     byCategory: breakdown(cases, asOf, rulesOf, (k) => k.category),
+    /** byCategory's keys named by their catalogue path (absent for a code no counted case carries a path for). */
+    categoryNames: categoryNamesOf(cases),
     ...(q.raw
       ? { evaluations: cases.flatMap((k) => k.evaluations.map((e) => ({ caseId: k.caseId, caseNo: k.caseNo, region: k.region, group: k.group, score: e.score, comment: e.comment, at: e.at?.toISOString() ?? null }))) }
       : {}),
   };
+}
+
+/** `{code: "市政设施 / 路灯"}`: the path the latest counted case of each category was taken in with (cases keep the path they were taken in with, so a renamed node shows its new name once a case uses it). */
+function categoryNamesOf(cases: MetricsCase[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of cases) if (k.categoryName) out[k.category] = k.categoryName;
+  return out;
 }
 
 async function readCases(knex: Knex, scope: RegionScope, q: z.infer<typeof metricsQuerySchema>): Promise<MetricsCase[]> {
@@ -177,7 +188,7 @@ async function readCases(knex: Knex, scope: RegionScope, q: z.infer<typeof metri
       [METRICS.evaluationElements as unknown as string[]],
     )
     .select(
-      'c.id', 'c.case_no', 'c.region_id', 'c.category', 'c.created_at', 'c.closed_at', 'c.close_kind',
+      'c.id', 'c.case_no', 'c.region_id', 'c.category', 'c.category_path', 'c.created_at', 'c.closed_at', 'c.close_kind',
       knex.raw('c.variables->>? as grp', [METRICS.groupVariable]),
       'r.due_at as r_due', 'r.stopped_at as r_stopped', 's.started_at as s_started', 's.due_at as s_due', 's.stopped_at as s_stopped',
       'e.list as e_list',
@@ -189,6 +200,7 @@ async function readCases(knex: Knex, scope: RegionScope, q: z.infer<typeof metri
   if (q.group) query.whereRaw('c.variables->>? = ?', [METRICS.groupVariable, q.group]);
   const rows = await query.orderBy('c.id');
   const d = (v: unknown) => (v ? new Date(v as string) : null);
+  const pathName = (p: Array<{ name?: string }> | null) => (Array.isArray(p) && p.length ? p.map((n) => n.name ?? '').join(' / ') : null);
   return rows.map((r) => {
     const evaluations: Evaluation[] = [];
     for (const e of (r.e_list ?? []) as Array<{ outcome: Record<string, any> | null; at: string | null }>) {
@@ -201,6 +213,7 @@ async function readCases(knex: Knex, scope: RegionScope, q: z.infer<typeof metri
       region: r.region_id,
       group: r.grp ?? METRICS.unassignedGroup,
       category: r.category ?? '',
+      categoryName: pathName(r.category_path),
       createdAt: new Date(r.created_at),
       closedAt: d(r.closed_at),
       closeKind: r.close_kind ?? null,

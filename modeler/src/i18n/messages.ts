@@ -842,6 +842,21 @@ export const MESSAGES = {
   'admin.rules.hint.requestTypes': ['每行一个：编码 名称，如：praise 表扬；流程可按编码（requestType）分支', 'One per line: code name, e.g. praise 表扬; processes may branch on the code (requestType)'],
   'admin.rules.name.urgencyNames': ['缓急名称', 'Urgency names'],
   'admin.rules.hint.urgencyNames': ['只改显示名称：一般、紧急、特急三级固定，流程条件和时限按它们计算', 'Names only: the three levels are fixed, as process conditions and SLA limits name them'],
+  // 考核排名 on /audit, for auditors and the region's leaders (issue 13 item 4).
+  'ranking.title': ['考核排名', 'Performance ranking'],
+  'ranking.sortBy': ['排序依据', 'Rank by'],
+  'ranking.order': ['顺序', 'Order'],
+  'ranking.order.worst': ['从差到好', 'Worst first'],
+  'ranking.order.best': ['从好到差', 'Best first'],
+  'ranking.units': ['按承办单位', 'By unit'],
+  'ranking.categories': ['按诉求类别', 'By category'],
+  'ranking.unit': ['承办单位', 'Unit'],
+  'ranking.category': ['类别', 'Category'],
+  'ranking.rank': ['名次', 'Rank'],
+  'ranking.cases': ['工单数', 'Cases'],
+  'ranking.unassigned': ['尚未派单', 'Not yet dispatched'],
+  'ranking.noCategory': ['未分类', 'No category'],
+  'ranking.none': ['该期间没有工单。', 'No cases in this period.'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -5,6 +5,7 @@ import { CATEGORIES, type Region } from '../lib/catalog.ts';
 import { weeklyChart, weekOf, type WeekPoint } from '../lib/chart.ts';
 import { t, label, fmtDate, fmtDuration, fmtPercent } from '../i18n/index.ts';
 import { requireRole, errorBox } from './guard.ts';
+import { rankingCard } from './audit-ranking.ts';
 
 const DAY = 86_400_000;
 const WEEKS = 8;
@@ -19,10 +20,14 @@ type Row = Record<string, any>;
 const CHINA_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
 const dateInput = (d: Date) => CHINA_DAY.format(d);
 
-/** The auditor's dashboard: 三率 tiles, weekly chart, breaches table with CSV export, chain check. */
+/**
+ * The auditor's dashboard: 三率 tiles, 考核排名, weekly chart, breaches table with CSV export, chain check.
+ * Leaders read the same figures of their region; the hash-chain check stays the auditors' (admins').
+ */
 export async function auditPage(outlet: HTMLElement, _p: Record<string, string>, search: URLSearchParams): Promise<void> {
   const session = requireRole(outlet, ['auditor', 'admin', 'leader']);
   if (!session) return;
+  const auditor = session.user.role !== 'leader';
   const now = new Date();
   const f = {
     region: session.user.regionId ?? search.get('region') ?? '',
@@ -51,10 +56,13 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
   filters.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const v = formValues(filters) as Record<string, string>;
-    navigate(`/audit${query({ region: v.region, group: v.group, category: v.category, from: v.from, to: v.to })}`);
+    // The ranking's order (kept in the URL by audit-ranking.ts) survives a new period.
+    const here = new URLSearchParams(location.search);
+    navigate(`/audit${query({ region: v.region, group: v.group, category: v.category, from: v.from, to: v.to, rank: here.get('rank'), order: here.get('order') })}`);
   });
 
   const tiles = h('div', { class: 'tiles', 'data-test': 'tiles' }, h('p', { class: 'muted' }, t('common.loading')));
+  const ranking = h('div', null);
   const chart = h('div', { class: 'card chart-card' }, h('h2', null, t('audit.chart')));
   const table = h('div', { class: 'table-wrap' });
   const verifyResult = h('div', { 'data-test': 'verify-result' });
@@ -72,9 +80,10 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
       h('div', { class: 'page-head' }, h('h1', null, t('audit.title'))),
       filters,
       tiles,
+      ranking,
       chart,
       h('div', { class: 'card' }, h('h2', null, t('audit.breaches')), table),
-      h('div', { class: 'card' }, h('h2', null, t('audit.chain')), verifyForm, verifyResult),
+      auditor ? h('div', { class: 'card' }, h('h2', null, t('audit.chain')), verifyForm, verifyResult) : null,
     ),
   );
 
@@ -144,7 +153,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
                   h('td', { 'data-label': t('tasks.due') }, fmtDate(b.dueAt)),
                   h('td', { 'data-label': t('audit.actual') }, b.endedAt ? fmtDate(b.endedAt) : t('audit.stillOpen')),
                   h('td', { 'data-label': t('audit.overdue') }, fmtDuration(Number(b.overdueMinutes) * 60_000)),
-                  h('td', null, caseId ? h('button', { type: 'button', class: 'small', onclick: () => verify(String(caseId)) }, t('audit.verify')) : null),
+                  h('td', null, caseId && auditor ? h('button', { type: 'button', class: 'small', onclick: () => verify(String(caseId)) }, t('audit.verify')) : null),
                 );
               }),
             ),
@@ -168,6 +177,7 @@ export async function auditPage(outlet: HTMLElement, _p: Record<string, string>,
       tile('audit.satisfactionRate', 'satisfactionRate', 'tile-satisfaction'),
       tile('audit.onTimeRate', 'onTimeClosureRate', 'tile-ontime'),
     );
+    mount(ranking, rankingCard(m, search));
   } catch (err) {
     mount(tiles, errorBox(err));
   }
